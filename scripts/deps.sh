@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs edgepipe's build and test dependencies: Debian 12 packages and the
+# npm reference engines (package-lock.json). Idempotent: installs only what is
+# missing. Works as root or through sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev
+  libfast-float-dev libhwy-dev libtbb-dev
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev            # libFuzzer + sanitizer runtimes
+  nodejs npm                           # reference engines (DuckDB, Polars) for tests and benchmarks
+  python3-numpy python3-pandas         # reference implementations for tests and benchmarks
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[deps] apt: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+  echo "[deps] apt: all ${#APT_PACKAGES[@]} packages present" >&2
+fi
+
+# npm: exact versions from package-lock.json. --ignore-scripts: the engines
+# ship prebuilt binaries as platform packages, and onnxruntime-node's install
+# script would try to download (no internet here).
+if [ -f package-lock.json ]; then
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "[deps] npm ci" >&2
+    npm ci --ignore-scripts --no-audit --no-fund >&2
+  else
+    echo "[deps] npm: node_modules up to date" >&2
+  fi
+fi
