@@ -1,0 +1,114 @@
+// edgepipe agg FILE --by KEYS --mean COLS ...: group-by aggregation.
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <set>
+
+#include "apps/edgepipe/cli_util.h"
+#include "apps/edgepipe/commands.h"
+#include "apps/edgepipe/output_flags.h"
+#include "edgepipe/compute/group_by.h"
+
+namespace edgepipe::cli {
+
+namespace {
+
+struct AggFlags {
+  std::string in, out, by;
+  std::string count_cols, sum, mean, min, max, first, last, std;
+  bool count = false;
+  bool unsorted = false;
+  OutputFlags output;
+};
+
+void PrintTable(const Table& table) {
+  auto batch = table.Concatenate();
+  if (!batch.ok()) return;
+  const int ncols = batch->num_columns();
+  std::vector<size_t> widths(ncols);
+  for (int c = 0; c < ncols; ++c) {
+    widths[c] = batch->schema()->field(c).name.size();
+    for (int64_t r = 0; r < batch->num_rows(); ++r) {
+      widths[c] = std::max(widths[c], batch->column(c).ValueToString(r).size());
+    }
+  }
+  for (int c = 0; c < ncols; ++c) fmt::print("{}{:<{}}", c ? "  " : "", batch->schema()->field(c).name, widths[c]);
+  fmt::print("\n");
+  for (int64_t r = 0; r < batch->num_rows(); ++r) {
+    for (int c = 0; c < ncols; ++c) {
+      const bool numeric = IsNumeric(batch->column(c).type());
+      const std::string v = batch->column(c).ValueToString(r);
+      if (numeric) {
+        fmt::print("{}{:>{}}", c ? "  " : "", v, widths[c]);
+      } else {
+        fmt::print("{}{:<{}}", c ? "  " : "", v, widths[c]);
+      }
+    }
+    fmt::print("\n");
+  }
+}
+
+}  // namespace
+
+void AddAggCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand("agg", "Group-by aggregation (keys sorted; prints a table or writes --out)");
+  auto flags = std::make_shared<AggFlags>();
+  cmd->add_option("input", flags->in, "Input file (.csv or .parquet)")->required();
+  cmd->add_option("--by", flags->by, "Key columns, comma-separated (integer, timestamp, bool or string)");
+  cmd->add_flag("--count", flags->count, "Rows per group (column 'count')");
+  cmd->add_option("--count-of", flags->count_cols, "Non-null values per group of these columns");
+  cmd->add_option("--sum", flags->sum, "Columns to sum");
+  cmd->add_option("--mean", flags->mean, "Columns to average");
+  cmd->add_option("--min", flags->min, "Columns to take the minimum of");
+  cmd->add_option("--max", flags->max, "Columns to take the maximum of");
+  cmd->add_option("--first", flags->first, "First value per group (file order)");
+  cmd->add_option("--last", flags->last, "Last value per group (file order)");
+  cmd->add_option("--std", flags->std, "Sample standard deviation (ddof=1)");
+  cmd->add_flag("--unsorted", flags->unsorted, "Groups in first-seen order instead of sorted by key");
+  cmd->add_option("--out,-o", flags->out, "Write the result to this .csv or .parquet file instead of stdout");
+  flags->output.Add(cmd);
+  cmd->callback([run, flags] {
+    *run = [flags]() -> Status {
+      std::vector<compute::Aggregate> aggs;
+      if (flags->count) aggs.push_back({compute::AggKind::kCount, "", "count"});
+      const std::pair<const std::string*, compute::AggKind> lists[] = {
+          {&flags->count_cols, compute::AggKind::kCount}, {&flags->sum, compute::AggKind::kSum},
+          {&flags->mean, compute::AggKind::kMean},        {&flags->min, compute::AggKind::kMin},
+          {&flags->max, compute::AggKind::kMax},          {&flags->first, compute::AggKind::kFirst},
+          {&flags->last, compute::AggKind::kLast},        {&flags->std, compute::AggKind::kStd}};
+      std::set<std::string> needed;
+      const std::vector<std::string> keys = SplitList(flags->by);
+      needed.insert(keys.begin(), keys.end());
+      for (const auto& [list, kind] : lists) {
+        for (const std::string& col : SplitList(*list)) {
+          aggs.push_back({kind, col, ""});
+          needed.insert(col);
+        }
+      }
+      if (aggs.empty()) {
+        return Status::InvalidArgument("nothing to compute: give --count or --mean/--sum/--min/--max/... COLUMNS");
+      }
+      ASSIGN_OR_RETURN(OutputOptions out_options, flags->output.ToOptions());
+      InputOptions in_options;
+      in_options.columns.assign(needed.begin(), needed.end());
+      ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
+      ASSIGN_OR_RETURN(Table table, ReadAll(reader.get()));
+      compute::GroupByOptions options;
+      options.sort_keys = !flags->unsorted;
+      ASSIGN_OR_RETURN(Table result, compute::GroupBy(table, keys, aggs, options));
+      if (flags->out.empty()) {
+        PrintTable(result);
+        return Status::OK();
+      }
+      ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, result.schema(), out_options));
+      for (const auto& batch : result.batches()) RETURN_NOT_OK(writer->Write(batch));
+      RETURN_NOT_OK(writer->Close());
+      if (!g_quiet) fmt::print(stderr, "wrote {} groups to {}\n", result.num_rows(), flags->out);
+      return Status::OK();
+    };
+  });
+}
+
+}  // namespace edgepipe::cli

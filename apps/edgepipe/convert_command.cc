@@ -1,0 +1,60 @@
+// edgepipe convert IN OUT: CSV <-> Parquet (either direction, or re-encode),
+// streaming batch by batch so memory stays bounded by a row group.
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "apps/edgepipe/cli_util.h"
+#include "apps/edgepipe/commands.h"
+#include "apps/edgepipe/output_flags.h"
+
+namespace edgepipe::cli {
+
+namespace {
+struct ConvertFlags {
+  std::string in, out, schema, columns;
+  char delimiter = ',';
+  OutputFlags output;
+};
+}  // namespace
+
+void AddConvertCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand("convert", "Convert between CSV and Parquet (format from the file extensions)");
+  auto flags = std::make_shared<ConvertFlags>();
+  cmd->add_option("input", flags->in, "Input file (.csv or .parquet)")->required();
+  cmd->add_option("output", flags->out, "Output file (.csv or .parquet); written atomically")->required();
+  cmd->add_option("--schema", flags->schema,
+                  "CSV column types overriding inference, NAME:TYPE,... (types: bool, int32, int64, float32, "
+                  "float64, string, timestamp)");
+  cmd->add_option("--columns", flags->columns, "Only these columns, comma-separated");
+  cmd->add_option("--delimiter", flags->delimiter, "CSV field delimiter")->capture_default_str();
+  flags->output.Add(cmd);
+  cmd->callback([run, flags] {
+    *run = [flags]() -> Status {
+      if (flags->in == flags->out) return Status::InvalidArgument("input and output are the same file");
+      ASSIGN_OR_RETURN(OutputOptions out_options, flags->output.ToOptions());
+      InputOptions in_options;
+      in_options.columns = SplitList(flags->columns);
+      in_options.csv.delimiter = flags->delimiter;
+      out_options.csv.delimiter = flags->delimiter;
+      ASSIGN_OR_RETURN(in_options.csv.column_types, ParseSchemaOverride(flags->schema));
+      ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
+      ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, reader->schema(), out_options));
+      Progress progress("convert");
+      int64_t rows = 0;
+      while (true) {
+        ASSIGN_OR_RETURN(auto batch, reader->Next());
+        if (!batch) break;
+        RETURN_NOT_OK(writer->Write(*batch));
+        rows += batch->num_rows();
+        progress.Update(rows);
+      }
+      RETURN_NOT_OK(writer->Close());
+      progress.Finish();
+      if (!g_quiet) fmt::print(stderr, "wrote {} rows to {}\n", rows, flags->out);
+      return Status::OK();
+    };
+  });
+}
+
+}  // namespace edgepipe::cli

@@ -1,0 +1,45 @@
+#pragma once
+// Encodes one column of one row group into the bytes of a column chunk
+// (optional dictionary page, then data pages) and its ColumnMetaData.
+// Chunks are independent, so the file writer encodes them in parallel.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgepipe/core/column.h"
+#include "edgepipe/parquet/writer.h"
+#include "parquet/compression/codec.h"
+#include "parquet/thrift/parquet_types.h"
+
+namespace edgepipe::parquet {
+
+struct ChunkWriteConfig {
+  std::string name;
+  bool nullable = true;
+  ColumnEncoding encoding = ColumnEncoding::kAuto;
+  Compression compression = Compression::kZstd;
+  int compression_level = -1;
+  int64_t page_bytes = 1 << 20;
+  int64_t dictionary_bytes_limit = 1 << 20;
+  bool data_page_v2 = false;
+  bool write_statistics = true;
+};
+
+struct EncodedChunk {
+  std::vector<uint8_t> bytes;
+  // Page offsets in `meta` are relative to the chunk start until the file
+  // writer adds the chunk's file offset.
+  ColumnMetaData meta;
+};
+
+// The physical type a column is stored as.
+PhysicalType PhysicalTypeOf(Type type);
+// Whether `encoding` can store `type` (kAuto always can).
+bool EncodingFits(ColumnEncoding encoding, Type type);
+Codec CodecOf(Compression compression);
+CompressionCodec ThriftCodecOf(Compression compression);
+
+Status EncodeColumnChunk(const Column& column, const ChunkWriteConfig& config, EncodedChunk* out);
+
+}  // namespace edgepipe::parquet

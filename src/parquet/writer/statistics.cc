@@ -1,0 +1,95 @@
+#include "parquet/writer/statistics.h"
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+namespace edgepipe::parquet {
+namespace {
+
+template <typename T>
+std::string Bytes(T v) {
+  std::string s(sizeof(T), '\0');
+  std::memcpy(s.data(), &v, sizeof(T));
+  return s;
+}
+
+template <typename T>
+void NumericMinMax(const Column& col, Statistics* stats) {
+  const T* v = col.values<T>();
+  bool any = false;
+  T lo{}, hi{};
+  const bool has_nulls = col.null_count() > 0;
+  for (int64_t i = 0; i < col.length(); ++i) {
+    if (has_nulls && col.IsNull(i)) continue;
+    const T x = v[i];
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(x)) continue;
+    }
+    if (!any) {
+      lo = hi = x;
+      any = true;
+    } else {
+      lo = x < lo ? x : lo;
+      hi = x > hi ? x : hi;
+    }
+  }
+  if (!any) return;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (lo == 0) lo = -T(0);
+    if (hi == 0) hi = T(0);
+  }
+  stats->min_value = Bytes(lo);
+  stats->max_value = Bytes(hi);
+}
+
+void StringMinMax(const Column& col, Statistics* stats) {
+  bool any = false;
+  std::string_view lo, hi;
+  for (int64_t i = 0; i < col.length(); ++i) {
+    if (col.IsNull(i)) continue;
+    std::string_view s = col.GetString(i);
+    if (!any) {
+      lo = hi = s;
+      any = true;
+    } else {
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+  }
+  if (!any) return;
+  // Byte-wise (unsigned) order is what std::string_view compares with.
+  stats->min_value = std::string(lo);
+  stats->max_value = std::string(hi);
+}
+
+}  // namespace
+
+Statistics ComputeStatistics(const Column& column) {
+  Statistics stats;
+  stats.null_count = column.null_count();
+  switch (column.type()) {
+    case Type::kInt32: NumericMinMax<int32_t>(column, &stats); break;
+    case Type::kInt64:
+    case Type::kTimestamp: NumericMinMax<int64_t>(column, &stats); break;
+    case Type::kFloat32: NumericMinMax<float>(column, &stats); break;
+    case Type::kFloat64: NumericMinMax<double>(column, &stats); break;
+    case Type::kString: StringMinMax(column, &stats); break;
+    case Type::kBool: {
+      bool seen[2] = {false, false};
+      for (int64_t i = 0; i < column.length(); ++i) {
+        if (column.IsValid(i)) seen[column.GetBool(i)] = true;
+      }
+      if (seen[0] || seen[1]) {
+        stats.min_value = std::string(1, seen[0] ? '\0' : '\1');
+        stats.max_value = std::string(1, seen[1] ? '\1' : '\0');
+      }
+      break;
+    }
+  }
+  if (stats.min_value) stats.is_min_value_exact = true;
+  if (stats.max_value) stats.is_max_value_exact = true;
+  return stats;
+}
+
+}  // namespace edgepipe::parquet

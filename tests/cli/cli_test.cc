@@ -1,0 +1,148 @@
+// Runs the real `edgepipe` binary: exit codes, messages, outputs, and that a
+// failed command leaves no output file behind.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace edgepipe {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin = std::getenv("EDGEPIPE_BINARY_DIR");
+    ASSERT_NE(bin, nullptr) << "run through ctest (EDGEPIPE_BINARY_DIR unset)";
+    exe_ = fs::path(bin) / "bin" / "edgepipe";
+    ASSERT_TRUE(fs::exists(exe_)) << exe_;
+    dir_ = fs::temp_directory_path() / ("edgepipe_cli_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  CommandResult Run(const std::string& args) {
+    const std::string cmd = "cd '" + dir_.string() + "' && '" + exe_.string() + "' " + args + " >'" +
+                            Path("stdout.txt") + "' 2>'" + Path("stderr.txt") + "'";
+    const int status = std::system(cmd.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = Slurp(Path("stdout.txt"));
+    r.err = Slurp(Path("stderr.txt"));
+    return r;
+  }
+
+  fs::path exe_, dir_;
+};
+
+TEST_F(CliTest, HelpListsCommands) {
+  CommandResult r = Run("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"gen", "convert", "inspect", "agg"}) EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  EXPECT_EQ(Run("convert --help").exit_code, 0);
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Run("").exit_code, 2);
+  EXPECT_EQ(Run("convert").exit_code, 2);  // missing positionals
+  EXPECT_EQ(Run("frobnicate").exit_code, 2);
+  CommandResult r = Run("gen imu --rows 10 --out x.parquet --compression brotli9");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown compression"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("x.parquet")));
+}
+
+TEST_F(CliTest, GenConvertInspectAggEndToEnd) {
+  ASSERT_EQ(Run("gen imu --rows 20000 --sensors 4 --seed 7 --out imu.csv").exit_code, 0);
+  ASSERT_EQ(Run("convert imu.csv imu.parquet --compression zstd").exit_code, 0);
+  ASSERT_EQ(Run("gen imu --rows 20000 --sensors 4 --seed 7 --out direct.parquet").exit_code, 0);
+
+  CommandResult inspect = Run("inspect imu.parquet");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("20000 rows"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("DELTA_BINARY_PACKED"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("imu-00"), std::string::npos);  // statistics
+
+  // The same aggregation from CSV, from the converted Parquet and from the
+  // directly generated Parquet must agree to the last digit (floats written
+  // shortest-round-trip to CSV read back bit-exactly).
+  CommandResult a = Run("agg imu.csv --by sensor_id --count --mean ax,gz --max temp_c");
+  CommandResult b = Run("agg imu.parquet --by sensor_id --count --mean ax,gz --max temp_c");
+  CommandResult c = Run("agg direct.parquet --by sensor_id --count --mean ax,gz --max temp_c");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(b.out, c.out);
+  EXPECT_NE(a.out.find("imu-03"), std::string::npos);
+  EXPECT_NE(a.out.find("5000"), std::string::npos);  // 20000 rows / 4 sensors
+
+  // Parquet -> CSV -> Parquet keeps every value.
+  ASSERT_EQ(Run("convert imu.parquet back.csv").exit_code, 0);
+  ASSERT_EQ(Run("convert back.csv back.parquet --compression snappy --page-v2").exit_code, 0);
+  CommandResult d = Run("agg back.parquet --by sensor_id --count --mean ax,gz --max temp_c");
+  EXPECT_EQ(d.out, b.out);
+
+  ASSERT_EQ(Run("agg imu.parquet --by sensor_id --mean ax --out means.csv").exit_code, 0);
+  const std::string means = Slurp(Path("means.csv"));
+  EXPECT_EQ(means.substr(0, means.find('\n')), "sensor_id,ax_mean");
+  EXPECT_EQ(std::count(means.begin(), means.end(), '\n'), 5);
+}
+
+TEST_F(CliTest, MissingInputNamesThePath) {
+  CommandResult r = Run("convert nope.csv out.parquet");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope.csv"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("out.parquet")));
+}
+
+TEST_F(CliTest, CorruptParquetFailsCleanlyAndWritesNothing) {
+  ASSERT_EQ(Run("gen imu --rows 5000 --out good.parquet").exit_code, 0);
+  const std::string good = Slurp(Path("good.parquet"));
+  // Truncated: the footer is gone.
+  std::ofstream(Path("cut.parquet"), std::ios::binary) << good.substr(0, good.size() / 2);
+  CommandResult r = Run("convert cut.parquet out.csv");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cut.parquet"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("out.csv")));
+  // Damaged page data in the middle of the file.
+  std::string bad = good;
+  for (size_t i = 200; i < 260; ++i) bad[i] = static_cast<char>(bad[i] ^ 0x5a);
+  std::ofstream(Path("bad.parquet"), std::ios::binary) << bad;
+  r = Run("convert bad.parquet out.csv");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(fs::exists(Path("out.csv")));
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
+  }
+}
+
+TEST_F(CliTest, MalformedCsvNamesTheLine) {
+  std::ofstream(Path("bad.csv")) << "a,b\n1,2\n3,4\n5\n7,8\n";
+  CommandResult r = Run("convert bad.csv out.parquet");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("bad.csv:4"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(Path("out.parquet")));
+}
+
+}  // namespace
+}  // namespace edgepipe
