@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev
+  libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev
   libfast-float-dev libhwy-dev libtbb-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev            # libFuzzer + sanitizer runtimes
   nodejs npm                           # reference engines (DuckDB, Polars) for tests and benchmarks
-  python3-numpy python3-pandas         # reference implementations for tests and benchmarks
+  python3-numpy python3-pandas python3-brotli  # reference implementations for tests and benchmarks
+  zstd gzip lz4                        # reference tools for the codec tests
 )
 
 SUDO=""
@@ -33,11 +34,13 @@ fi
 
 # npm: exact versions from package-lock.json. --ignore-scripts: the engines
 # ship prebuilt binaries as platform packages, and onnxruntime-node's install
-# script would try to download (no internet here).
+# script would try to download (no internet here). `npm install`, not `npm ci`:
+# nodejs-polars 0.26.1 names platform packages that were never published, so
+# `npm ci` calls the lock out of sync; `npm install` keeps it unchanged.
 if [ -f package-lock.json ]; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "[deps] npm ci" >&2
-    npm ci --ignore-scripts --no-audit --no-fund >&2
+    echo "[deps] npm install (locked versions)" >&2
+    npm install --ignore-scripts --no-audit --no-fund >&2
   else
     echo "[deps] npm: node_modules up to date" >&2
   fi

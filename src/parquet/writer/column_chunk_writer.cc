@@ -117,6 +117,8 @@ struct DictionaryOverflow {};
 template <Type kType>
 class ChunkEncoder {
   using T = typename Storage<kType>::T;
+  // Booleans have no dictionary encoding; the member's type is a placeholder.
+  using DictT = std::conditional_t<kType == Type::kBool, int32_t, T>;
 
  public:
   ChunkEncoder(const Column& column, const ChunkWriteConfig& config) : col_(column), config_(config) {}
@@ -127,7 +129,9 @@ class ChunkEncoder {
     data_pages_.clear();
     page_stats_.clear();
     uncompressed_total_ = 0;
-    if (encoding_ == ColumnEncoding::kDictionary) dict_ = std::make_unique<DictionaryEncoder<T>>();
+    if constexpr (kType != Type::kBool) {
+      if (encoding_ == ColumnEncoding::kDictionary) dict_ = std::make_unique<DictionaryEncoder<T>>();
+    }
     const int64_t n = col_.length();
     const int64_t rows_per_page = RowsPerPage();
     bool overflow = false;
@@ -385,7 +389,7 @@ class ChunkEncoder {
   const Column& col_;
   const ChunkWriteConfig& config_;
   ColumnEncoding encoding_ = ColumnEncoding::kPlain;
-  std::unique_ptr<DictionaryEncoder<T>> dict_;
+  std::unique_ptr<DictionaryEncoder<DictT>> dict_;
   // Reused between pages.
   std::vector<std::string_view> views_;
   std::vector<uint8_t> bools_;

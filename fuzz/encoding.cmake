@@ -1,0 +1,1 @@
+edgepipe_add_fuzzer(encoding_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/encoding_fuzz.cc edgepipe_parquet_encoding)
