@@ -10,10 +10,12 @@ APT_PACKAGES=(
   libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev
   libfast-float-dev libhwy-dev libtbb-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  libdnnl-dev libonnx-dev libprotobuf-dev protobuf-compiler   # inference runtime (oneDNN, ONNX)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev            # libFuzzer + sanitizer runtimes
   nodejs npm                           # reference engines (DuckDB, Polars) for tests and benchmarks
   python3-numpy python3-pandas python3-brotli  # reference implementations for tests and benchmarks
+  python3-torch python3-torchvision python3-onnx  # model export (PyTorch -> ONNX) and PyTorch reference
   zstd gzip lz4                        # reference tools for the codec tests
 )
 
