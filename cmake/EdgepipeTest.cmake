@@ -6,10 +6,13 @@ function(edgepipe_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} edgepipe_warnings GTest::gtest GTest::gtest_main)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  # Where the sources (test data, peer scripts) and the built binaries are.
+  target_compile_definitions(${name} PRIVATE EDGEPIPE_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                             EDGEPIPE_TEST_BINARY_DIR="${PROJECT_BINARY_DIR}")
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}"
-    ENVIRONMENT "EDGEPIPE_SOURCE_DIR=${PROJECT_SOURCE_DIR};EDGEPIPE_BINARY_DIR=${PROJECT_BINARY_DIR}"
+    ENVIRONMENT "EDGEPIPE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -8,6 +8,7 @@
 
 #include "apps/edgepipe/cli_util.h"
 #include "apps/edgepipe/commands.h"
+#include "apps/edgepipe/input_flags.h"
 #include "apps/edgepipe/output_flags.h"
 #include "edgepipe/compute/group_by.h"
 
@@ -20,6 +21,7 @@ struct AggFlags {
   std::string count_cols, sum, mean, min, max, first, last, std;
   bool count = false;
   bool unsorted = false;
+  InputFlags input;
   OutputFlags output;
 };
 
@@ -68,6 +70,7 @@ void AddAggCommand(CLI::App* app, RunFn* run) {
   cmd->add_option("--std", flags->std, "Sample standard deviation (ddof=1)");
   cmd->add_flag("--unsorted", flags->unsorted, "Groups in first-seen order instead of sorted by key");
   cmd->add_option("--out,-o", flags->out, "Write the result to this .csv or .parquet file instead of stdout");
+  flags->input.Add(cmd);
   flags->output.Add(cmd);
   cmd->callback([run, flags] {
     *run = [flags]() -> Status {
@@ -91,7 +94,7 @@ void AddAggCommand(CLI::App* app, RunFn* run) {
         return Status::InvalidArgument("nothing to compute: give --count or --mean/--sum/--min/--max/... COLUMNS");
       }
       ASSIGN_OR_RETURN(OutputOptions out_options, flags->output.ToOptions());
-      InputOptions in_options;
+      ASSIGN_OR_RETURN(InputOptions in_options, flags->input.ToOptions());
       in_options.columns.assign(needed.begin(), needed.end());
       ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
       ASSIGN_OR_RETURN(Table table, ReadAll(reader.get()));

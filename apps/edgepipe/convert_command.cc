@@ -6,14 +6,15 @@
 
 #include "apps/edgepipe/cli_util.h"
 #include "apps/edgepipe/commands.h"
+#include "apps/edgepipe/input_flags.h"
 #include "apps/edgepipe/output_flags.h"
 
 namespace edgepipe::cli {
 
 namespace {
 struct ConvertFlags {
-  std::string in, out, schema, columns;
-  char delimiter = ',';
+  std::string in, out, columns;
+  InputFlags input;
   OutputFlags output;
 };
 }  // namespace
@@ -23,21 +24,16 @@ void AddConvertCommand(CLI::App* app, RunFn* run) {
   auto flags = std::make_shared<ConvertFlags>();
   cmd->add_option("input", flags->in, "Input file (.csv or .parquet)")->required();
   cmd->add_option("output", flags->out, "Output file (.csv or .parquet); written atomically")->required();
-  cmd->add_option("--schema", flags->schema,
-                  "CSV column types overriding inference, NAME:TYPE,... (types: bool, int32, int64, float32, "
-                  "float64, string, timestamp)");
   cmd->add_option("--columns", flags->columns, "Only these columns, comma-separated");
-  cmd->add_option("--delimiter", flags->delimiter, "CSV field delimiter")->capture_default_str();
+  flags->input.Add(cmd);
   flags->output.Add(cmd);
   cmd->callback([run, flags] {
     *run = [flags]() -> Status {
       if (flags->in == flags->out) return Status::InvalidArgument("input and output are the same file");
       ASSIGN_OR_RETURN(OutputOptions out_options, flags->output.ToOptions());
-      InputOptions in_options;
+      ASSIGN_OR_RETURN(InputOptions in_options, flags->input.ToOptions());
       in_options.columns = SplitList(flags->columns);
-      in_options.csv.delimiter = flags->delimiter;
-      out_options.csv.delimiter = flags->delimiter;
-      ASSIGN_OR_RETURN(in_options.csv.column_types, ParseSchemaOverride(flags->schema));
+      out_options.csv.delimiter = flags->input.delimiter;
       ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
       ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, reader->schema(), out_options));
       Progress progress("convert");

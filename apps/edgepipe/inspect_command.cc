@@ -8,6 +8,7 @@
 
 #include "apps/edgepipe/cli_util.h"
 #include "apps/edgepipe/commands.h"
+#include "apps/edgepipe/input_flags.h"
 
 namespace edgepipe::cli {
 
@@ -92,10 +93,12 @@ void AddInspectCommand(CLI::App* app, RunFn* run) {
   auto* cmd = app->add_subcommand("inspect", "Show a file's schema, row groups, encodings, codecs, statistics, sizes");
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto input = std::make_shared<InputFlags>();
   cmd->add_option("file", *path, "A .parquet or .csv file")->required();
   cmd->add_flag("--json", *json, "Machine-readable output");
-  cmd->callback([run, path, json] {
-    *run = [path, json]() -> Status {
+  input->Add(cmd);
+  cmd->callback([run, path, json, input] {
+    *run = [path, json, input]() -> Status {
       ASSIGN_OR_RETURN(FileFormat format, FormatFromPath(*path));
       if (format == FileFormat::kParquet) {
         ASSIGN_OR_RETURN(auto reader, parquet::ParquetFileReader::Open(*path));
@@ -107,7 +110,8 @@ void AddInspectCommand(CLI::App* app, RunFn* run) {
         }
         return Status::OK();
       }
-      ASSIGN_OR_RETURN(auto reader, OpenInput(*path, InputOptions{}));
+      ASSIGN_OR_RETURN(InputOptions in_options, input->ToOptions());
+      ASSIGN_OR_RETURN(auto reader, OpenInput(*path, in_options));
       int64_t rows = 0;
       while (true) {
         ASSIGN_OR_RETURN(auto batch, reader->Next());
@@ -121,7 +125,7 @@ void AddInspectCommand(CLI::App* app, RunFn* run) {
         }
         fmt::print("{}\n", j.dump(2));
       } else {
-        fmt::print("{}: CSV, {} rows\n\nschema (inferred):\n", *path, rows);
+        fmt::print("{}: CSV, {} rows\n\nschema:\n", *path, rows);
         for (const Field& f : reader->schema()->fields()) fmt::print("  {:<16} {}\n", f.name, TypeName(f.type));
       }
       return Status::OK();

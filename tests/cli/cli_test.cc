@@ -30,9 +30,7 @@ std::string Slurp(const fs::path& p) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* bin = std::getenv("EDGEPIPE_BINARY_DIR");
-    ASSERT_NE(bin, nullptr) << "run through ctest (EDGEPIPE_BINARY_DIR unset)";
-    exe_ = fs::path(bin) / "bin" / "edgepipe";
+    exe_ = fs::path(EDGEPIPE_TEST_BINARY_DIR) / "bin" / "edgepipe";
     ASSERT_TRUE(fs::exists(exe_)) << exe_;
     dir_ = fs::temp_directory_path() / ("edgepipe_cli_test_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
@@ -72,9 +70,12 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   EXPECT_FALSE(fs::exists(Path("x.parquet")));
 }
 
+// CSV has no float32: the sensor schema's float columns are given explicitly.
+constexpr char kImuSchema[] = "--schema ax:float32,ay:float32,az:float32,gx:float32,gy:float32,gz:float32,temp_c:float32";
+
 TEST_F(CliTest, GenConvertInspectAggEndToEnd) {
   ASSERT_EQ(Run("gen imu --rows 20000 --sensors 4 --seed 7 --out imu.csv").exit_code, 0);
-  ASSERT_EQ(Run("convert imu.csv imu.parquet --compression zstd").exit_code, 0);
+  ASSERT_EQ(Run(std::string("convert imu.csv imu.parquet --compression zstd ") + kImuSchema).exit_code, 0);
   ASSERT_EQ(Run("gen imu --rows 20000 --sensors 4 --seed 7 --out direct.parquet").exit_code, 0);
 
   CommandResult inspect = Run("inspect imu.parquet");
@@ -86,7 +87,7 @@ TEST_F(CliTest, GenConvertInspectAggEndToEnd) {
   // The same aggregation from CSV, from the converted Parquet and from the
   // directly generated Parquet must agree to the last digit (floats written
   // shortest-round-trip to CSV read back bit-exactly).
-  CommandResult a = Run("agg imu.csv --by sensor_id --count --mean ax,gz --max temp_c");
+  CommandResult a = Run(std::string("agg imu.csv --by sensor_id --count --mean ax,gz --max temp_c ") + kImuSchema);
   CommandResult b = Run("agg imu.parquet --by sensor_id --count --mean ax,gz --max temp_c");
   CommandResult c = Run("agg direct.parquet --by sensor_id --count --mean ax,gz --max temp_c");
   ASSERT_EQ(a.exit_code, 0) << a.err;
@@ -98,7 +99,7 @@ TEST_F(CliTest, GenConvertInspectAggEndToEnd) {
 
   // Parquet -> CSV -> Parquet keeps every value.
   ASSERT_EQ(Run("convert imu.parquet back.csv").exit_code, 0);
-  ASSERT_EQ(Run("convert back.csv back.parquet --compression snappy --page-v2").exit_code, 0);
+  ASSERT_EQ(Run(std::string("convert back.csv back.parquet --compression snappy --page-v2 ") + kImuSchema).exit_code, 0);
   CommandResult d = Run("agg back.parquet --by sensor_id --count --mean ax,gz --max temp_c");
   EXPECT_EQ(d.out, b.out);
 
