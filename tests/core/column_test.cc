@@ -89,3 +89,27 @@ TEST(BitUtilTest, CountAndCopyAtOddOffsets) {
 
 }  // namespace
 }  // namespace edgepipe
+
+namespace edgepipe {
+namespace {
+
+TEST(BufferTest, LargeBlocksAreReusedAndZeroedOnRequest) {
+  const uint8_t* first = nullptr;
+  {
+    auto a = Buffer::Allocate(size_t{8} << 20);
+    ASSERT_TRUE(a.ok());
+    first = (*a)->data();
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % (size_t{2} << 20), 0u);  // huge-page aligned
+    std::memset((*a)->mutable_data(), 0xab, (*a)->size());
+  }
+  auto b = Buffer::AllocateZeroed(size_t{6} << 20);  // fits the freed 8 MiB block
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->data(), first);
+  EXPECT_EQ((*b)->data()[12345], 0);
+  auto c = Buffer::Allocate(100);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>((*c)->data()) % kBufferAlignment, 0u);
+}
+
+}  // namespace
+}  // namespace edgepipe
