@@ -45,6 +45,14 @@ Result<std::shared_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
   return file;
 }
 
+void MappedFile::Release(size_t begin, size_t end) const {
+  if (data_ == nullptr || end > size_) return;
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t first = (begin + page - 1) / page * page;
+  const size_t last = end / page * page;
+  if (last > first) ::madvise(const_cast<uint8_t*>(data_) + first, last - first, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(const_cast<uint8_t*>(data_), size_);
 }

@@ -23,6 +23,12 @@ class MappedFile {
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
+  // Drops the pages of [begin, end) from this process's memory (whole pages
+  // inside the range only). A streaming reader calls it on input it has
+  // finished with, so a pass over a file larger than RAM keeps a small
+  // resident set; the bytes stay readable (re-read from the page cache).
+  void Release(size_t begin, size_t end) const;
+
  private:
   MappedFile() = default;
   const uint8_t* data_ = nullptr;

@@ -121,7 +121,8 @@ class ChunkEncoder {
   using DictT = std::conditional_t<kType == Type::kBool, int32_t, T>;
 
  public:
-  ChunkEncoder(const Column& column, const ChunkWriteConfig& config) : col_(column), config_(config) {}
+  ChunkEncoder(const std::vector<Column>& pieces, const ChunkWriteConfig& config)
+      : pieces_(pieces), config_(config) {}
 
   // False when the dictionary outgrew its limit (out is then unspecified).
   Result<bool> Encode(ColumnEncoding encoding, EncodedChunk* out) {
@@ -132,13 +133,17 @@ class ChunkEncoder {
     if constexpr (kType != Type::kBool) {
       if (encoding_ == ColumnEncoding::kDictionary) dict_ = std::make_unique<DictionaryEncoder<T>>();
     }
-    const int64_t n = col_.length();
-    const int64_t rows_per_page = RowsPerPage();
     bool overflow = false;
-    for (int64_t r0 = 0; r0 < n; r0 += rows_per_page) {
-      const int64_t r1 = std::min(n, r0 + rows_per_page);
-      RETURN_NOT_OK(WritePage(r0, r1, &overflow));
-      if (overflow) return false;
+    // Pages never span pieces, so the pieces are encoded where they are.
+    for (const Column& piece : pieces_) {
+      col_ = &piece;
+      const int64_t n = piece.length();
+      const int64_t rows_per_page = RowsPerPage();
+      for (int64_t r0 = 0; r0 < n; r0 += rows_per_page) {
+        const int64_t r1 = std::min(n, r0 + rows_per_page);
+        RETURN_NOT_OK(WritePage(r0, r1, &overflow));
+        if (overflow) return false;
+      }
     }
     RETURN_NOT_OK(Assemble(out));
     return true;
@@ -149,8 +154,8 @@ class ChunkEncoder {
     int64_t width = TypeByteWidth(kType);
     if constexpr (kType == Type::kBool) width = 1;
     if constexpr (kType == Type::kString) {
-      const int64_t n = std::max<int64_t>(col_.length(), 1);
-      const int64_t bytes = col_.length() > 0 ? col_.string_offsets()[col_.length()] - col_.string_offsets()[0] : 0;
+      const int64_t n = std::max<int64_t>(col_->length(), 1);
+      const int64_t bytes = col_->length() > 0 ? col_->string_offsets()[col_->length()] - col_->string_offsets()[0] : 0;
       width = bytes / n + 4;
     }
     return std::max<int64_t>(1024, config_.page_bytes / std::max<int64_t>(width, 1));
@@ -158,30 +163,30 @@ class ChunkEncoder {
 
   // Non-null values of rows [r0, r1) as a contiguous array.
   const T* Gather(int64_t r0, int64_t r1, int64_t* count) {
-    const bool has_nulls = col_.null_count() > 0;
+    const bool has_nulls = col_->null_count() > 0;
     if constexpr (kType == Type::kString) {
       views_.clear();
       for (int64_t i = r0; i < r1; ++i) {
-        if (!has_nulls || col_.IsValid(i)) views_.push_back(col_.GetString(i));
+        if (!has_nulls || col_->IsValid(i)) views_.push_back(col_->GetString(i));
       }
       *count = static_cast<int64_t>(views_.size());
       return views_.data();
     } else if constexpr (kType == Type::kBool) {
       bools_.clear();
       for (int64_t i = r0; i < r1; ++i) {
-        if (!has_nulls || col_.IsValid(i)) bools_.push_back(col_.GetBool(i) ? 1 : 0);
+        if (!has_nulls || col_->IsValid(i)) bools_.push_back(col_->GetBool(i) ? 1 : 0);
       }
       *count = static_cast<int64_t>(bools_.size());
       return bools_.data();
     } else {
-      const T* values = col_.values<T>();
+      const T* values = col_->values<T>();
       if (!has_nulls) {
         *count = r1 - r0;
         return values + r0;
       }
       dense_.clear();
       for (int64_t i = r0; i < r1; ++i) {
-        if (col_.IsValid(i)) dense_.push_back(values[i]);
+        if (col_->IsValid(i)) dense_.push_back(values[i]);
       }
       *count = static_cast<int64_t>(dense_.size());
       return dense_.data();
@@ -245,7 +250,7 @@ class ChunkEncoder {
     levels_buf_.clear();
     if (config_.nullable) {
       levels_.resize(static_cast<size_t>(rows));
-      for (int64_t i = 0; i < rows; ++i) levels_[i] = col_.IsValid(r0 + i) ? 1 : 0;
+      for (int64_t i = 0; i < rows; ++i) levels_[i] = col_->IsValid(r0 + i) ? 1 : 0;
       if (config_.data_page_v2) {
         RleBpEncoder enc(1);
         enc.Put(levels_.data(), rows);
@@ -334,13 +339,14 @@ class ChunkEncoder {
   }
 
   Status Assemble(EncodedChunk* out) {
-    out->bytes.clear();
+    out->dictionary_page.clear();
     ColumnMetaData& meta = out->meta;
     meta = ColumnMetaData{};
     meta.type = PhysicalTypeOf(kType);
     meta.path_in_schema = {config_.name};
     meta.codec = ThriftCodecOf(config_.compression);
-    meta.num_values = col_.length();
+    meta.num_values = 0;
+    for (const Column& piece : pieces_) meta.num_values += piece.length();
     meta.encoding_stats.clear();
     int64_t uncompressed = 0;
     if (encoding_ == ColumnEncoding::kDictionary) {
@@ -359,17 +365,17 @@ class ChunkEncoder {
         header_buf_.clear();
         EncodePageHeader(header, &header_buf_);
         meta.dictionary_page_offset = 0;
-        out->bytes.insert(out->bytes.end(), header_buf_.begin(), header_buf_.end());
-        out->bytes.insert(out->bytes.end(), compressed_.begin(), compressed_.end());
+        out->dictionary_page.insert(out->dictionary_page.end(), header_buf_.begin(), header_buf_.end());
+        out->dictionary_page.insert(out->dictionary_page.end(), compressed_.begin(), compressed_.end());
         uncompressed += static_cast<int64_t>(header_buf_.size() + dict_values.size());
         meta.encoding_stats.push_back({PageType::kDictionaryPage, Encoding::kPlain, 1});
       }
     }
-    meta.data_page_offset = static_cast<int64_t>(out->bytes.size());
-    out->bytes.insert(out->bytes.end(), data_pages_.begin(), data_pages_.end());
+    meta.data_page_offset = static_cast<int64_t>(out->dictionary_page.size());
+    std::swap(out->data_pages, data_pages_);  // no copy; the old buffer is reused
     uncompressed += uncompressed_total_;
     meta.total_uncompressed_size = uncompressed;
-    meta.total_compressed_size = static_cast<int64_t>(out->bytes.size());
+    meta.total_compressed_size = static_cast<int64_t>(out->dictionary_page.size() + out->data_pages.size());
     // Encodings in use: the values', the dictionary page's, RLE for levels.
     meta.encodings.clear();
     auto add = [&](Encoding e) {
@@ -382,11 +388,12 @@ class ChunkEncoder {
                                      static_cast<int32_t>(count)});
     }
     add(Encoding::kRle);
-    if (config_.write_statistics) meta.statistics = ComputeStatistics(col_);
+    if (config_.write_statistics) meta.statistics = ComputeStatistics(pieces_);
     return Status::OK();
   }
 
-  const Column& col_;
+  const std::vector<Column>& pieces_;
+  const Column* col_ = nullptr;  // the piece being encoded
   const ChunkWriteConfig& config_;
   ColumnEncoding encoding_ = ColumnEncoding::kPlain;
   std::unique_ptr<DictionaryEncoder<DictT>> dict_;
@@ -402,29 +409,29 @@ class ChunkEncoder {
 };
 
 template <Type kType>
-Status EncodeTyped(const Column& column, const ChunkWriteConfig& config, EncodedChunk* out) {
-  if (column.length() == 0) return Status::Internal("empty column chunk");  // callers skip empty row groups
-  ChunkEncoder<kType> encoder(column, config);
+Status EncodeTyped(const std::vector<Column>& pieces, const ChunkWriteConfig& config, EncodedChunk* out) {
+  ChunkEncoder<kType> encoder(pieces, config);
   ColumnEncoding encoding = config.encoding == ColumnEncoding::kAuto ? DefaultEncoding(kType) : config.encoding;
   ASSIGN_OR_RETURN(bool complete, encoder.Encode(encoding, out));
   if (complete) return Status::OK();
   // Dictionary too large for this chunk: PLAIN, as other writers fall back.
-  ChunkEncoder<kType> fallback(column, config);
+  ChunkEncoder<kType> fallback(pieces, config);
   ASSIGN_OR_RETURN(complete, fallback.Encode(ColumnEncoding::kPlain, out));
   return complete ? Status::OK() : Status::Internal("plain encoding cannot overflow");
 }
 
 }  // namespace
 
-Status EncodeColumnChunk(const Column& column, const ChunkWriteConfig& config, EncodedChunk* out) {
-  switch (column.type()) {
-    case Type::kBool: return EncodeTyped<Type::kBool>(column, config, out);
-    case Type::kInt32: return EncodeTyped<Type::kInt32>(column, config, out);
-    case Type::kInt64: return EncodeTyped<Type::kInt64>(column, config, out);
-    case Type::kTimestamp: return EncodeTyped<Type::kTimestamp>(column, config, out);
-    case Type::kFloat32: return EncodeTyped<Type::kFloat32>(column, config, out);
-    case Type::kFloat64: return EncodeTyped<Type::kFloat64>(column, config, out);
-    case Type::kString: return EncodeTyped<Type::kString>(column, config, out);
+Status EncodeColumnChunk(const std::vector<Column>& pieces, const ChunkWriteConfig& config, EncodedChunk* out) {
+  if (pieces.empty()) return Status::Internal("empty column chunk");  // callers skip empty row groups
+  switch (pieces[0].type()) {
+    case Type::kBool: return EncodeTyped<Type::kBool>(pieces, config, out);
+    case Type::kInt32: return EncodeTyped<Type::kInt32>(pieces, config, out);
+    case Type::kInt64: return EncodeTyped<Type::kInt64>(pieces, config, out);
+    case Type::kTimestamp: return EncodeTyped<Type::kTimestamp>(pieces, config, out);
+    case Type::kFloat32: return EncodeTyped<Type::kFloat32>(pieces, config, out);
+    case Type::kFloat64: return EncodeTyped<Type::kFloat64>(pieces, config, out);
+    case Type::kString: return EncodeTyped<Type::kString>(pieces, config, out);
   }
   return Status::Internal("unknown column type");
 }

@@ -26,8 +26,10 @@ struct ChunkWriteConfig {
   bool write_statistics = true;
 };
 
+// The chunk's bytes are dictionary_page followed by data_pages.
 struct EncodedChunk {
-  std::vector<uint8_t> bytes;
+  std::vector<uint8_t> dictionary_page;  // header + page, or empty
+  std::vector<uint8_t> data_pages;
   // Page offsets in `meta` are relative to the chunk start until the file
   // writer adds the chunk's file offset.
   ColumnMetaData meta;
@@ -40,6 +42,9 @@ bool EncodingFits(ColumnEncoding encoding, Type type);
 Codec CodecOf(Compression compression);
 CompressionCodec ThriftCodecOf(Compression compression);
 
-Status EncodeColumnChunk(const Column& column, const ChunkWriteConfig& config, EncodedChunk* out);
+// `pieces` are the row group's rows of this column, in order (e.g. the
+// batches as they arrived); pages never span two pieces, so nothing is
+// copied into one contiguous column first.
+Status EncodeColumnChunk(const std::vector<Column>& pieces, const ChunkWriteConfig& config, EncodedChunk* out);
 
 }  // namespace edgepipe::parquet

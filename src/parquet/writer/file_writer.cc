@@ -145,17 +145,22 @@ Status ParquetWriter::WriteBatch(const RecordBatch& batch) {
 
 Status ParquetWriter::Impl::FlushRowGroup(int64_t rows) {
   if (rows == 0) return Status::OK();
-  ASSIGN_OR_RETURN(Table table, Table::Make(schema, std::move(pending)));
+  std::vector<RecordBatch> parts = std::move(pending);
   pending.clear();
   pending_rows = 0;
-  ASSIGN_OR_RETURN(RecordBatch group, table.Concatenate());
 
+  // Columns are encoded from the pending batches in place: peak memory is
+  // one row group of input plus its encoded chunks.
   const int num_columns = schema->num_fields();
   chunks.resize(static_cast<size_t>(num_columns));
   std::vector<Status> statuses(static_cast<size_t>(num_columns));
   ParallelFor(num_columns, [&](int64_t col_idx) {
-    statuses[col_idx] = EncodeColumnChunk(group.column(static_cast<int>(col_idx)), configs[col_idx], &chunks[col_idx]);
+    std::vector<Column> pieces;
+    pieces.reserve(parts.size());
+    for (const RecordBatch& part : parts) pieces.push_back(part.column(static_cast<int>(col_idx)));
+    statuses[col_idx] = EncodeColumnChunk(pieces, configs[col_idx], &chunks[col_idx]);
   });
+  parts.clear();
   for (int col_idx = 0; col_idx < num_columns; ++col_idx) {
     if (!statuses[col_idx].ok()) {
       return statuses[col_idx].WithContext(file->path() + ": column '" + schema->field(col_idx).name + "'");
@@ -176,7 +181,8 @@ Status ParquetWriter::Impl::FlushRowGroup(int64_t rows) {
     meta.data_page_offset += base;
     if (meta.dictionary_page_offset) *meta.dictionary_page_offset += base;
     cc.file_offset = base;
-    RETURN_NOT_OK(file->Write(chunk.bytes.data(), chunk.bytes.size()));
+    RETURN_NOT_OK(file->Write(chunk.dictionary_page.data(), chunk.dictionary_page.size()));
+    RETURN_NOT_OK(file->Write(chunk.data_pages.data(), chunk.data_pages.size()));
     total_uncompressed += meta.total_uncompressed_size;
     total_compressed += meta.total_compressed_size;
     rg.columns.push_back(std::move(cc));

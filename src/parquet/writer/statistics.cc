@@ -15,23 +15,25 @@ std::string Bytes(T v) {
 }
 
 template <typename T>
-void NumericMinMax(const Column& col, Statistics* stats) {
-  const T* v = col.values<T>();
+void NumericMinMax(const std::vector<Column>& pieces, Statistics* stats) {
   bool any = false;
   T lo{}, hi{};
-  const bool has_nulls = col.null_count() > 0;
-  for (int64_t i = 0; i < col.length(); ++i) {
-    if (has_nulls && col.IsNull(i)) continue;
-    const T x = v[i];
-    if constexpr (std::is_floating_point_v<T>) {
-      if (std::isnan(x)) continue;
-    }
-    if (!any) {
-      lo = hi = x;
-      any = true;
-    } else {
-      lo = x < lo ? x : lo;
-      hi = x > hi ? x : hi;
+  for (const Column& col : pieces) {
+    const T* v = col.values<T>();
+    const bool has_nulls = col.null_count() > 0;
+    for (int64_t i = 0; i < col.length(); ++i) {
+      if (has_nulls && col.IsNull(i)) continue;
+      const T x = v[i];
+      if constexpr (std::is_floating_point_v<T>) {
+        if (std::isnan(x)) continue;
+      }
+      if (!any) {
+        lo = hi = x;
+        any = true;
+      } else {
+        lo = x < lo ? x : lo;
+        hi = x > hi ? x : hi;
+      }
     }
   }
   if (!any) return;
@@ -43,49 +45,57 @@ void NumericMinMax(const Column& col, Statistics* stats) {
   stats->max_value = Bytes(hi);
 }
 
-void StringMinMax(const Column& col, Statistics* stats) {
+void StringMinMax(const std::vector<Column>& pieces, Statistics* stats) {
   bool any = false;
   std::string_view lo, hi;
-  for (int64_t i = 0; i < col.length(); ++i) {
-    if (col.IsNull(i)) continue;
-    std::string_view s = col.GetString(i);
-    if (!any) {
-      lo = hi = s;
-      any = true;
-    } else {
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+  for (const Column& col : pieces) {
+    for (int64_t i = 0; i < col.length(); ++i) {
+      if (col.IsNull(i)) continue;
+      std::string_view s = col.GetString(i);
+      if (!any) {
+        lo = hi = s;
+        any = true;
+      } else {
+        // Byte-wise (unsigned) order, as string_view compares.
+        if (s < lo) lo = s;
+        if (s > hi) hi = s;
+      }
     }
   }
   if (!any) return;
-  // Byte-wise (unsigned) order is what std::string_view compares with.
   stats->min_value = std::string(lo);
   stats->max_value = std::string(hi);
 }
 
+void BoolMinMax(const std::vector<Column>& pieces, Statistics* stats) {
+  bool seen[2] = {false, false};
+  for (const Column& col : pieces) {
+    for (int64_t i = 0; i < col.length(); ++i) {
+      if (col.IsValid(i)) seen[col.GetBool(i)] = true;
+    }
+  }
+  if (seen[0] || seen[1]) {
+    stats->min_value = std::string(1, seen[0] ? '\0' : '\1');
+    stats->max_value = std::string(1, seen[1] ? '\1' : '\0');
+  }
+}
+
 }  // namespace
 
-Statistics ComputeStatistics(const Column& column) {
+Statistics ComputeStatistics(const std::vector<Column>& pieces) {
   Statistics stats;
-  stats.null_count = column.null_count();
-  switch (column.type()) {
-    case Type::kInt32: NumericMinMax<int32_t>(column, &stats); break;
+  int64_t nulls = 0;
+  for (const Column& col : pieces) nulls += col.null_count();
+  stats.null_count = nulls;
+  if (pieces.empty()) return stats;
+  switch (pieces[0].type()) {
+    case Type::kInt32: NumericMinMax<int32_t>(pieces, &stats); break;
     case Type::kInt64:
-    case Type::kTimestamp: NumericMinMax<int64_t>(column, &stats); break;
-    case Type::kFloat32: NumericMinMax<float>(column, &stats); break;
-    case Type::kFloat64: NumericMinMax<double>(column, &stats); break;
-    case Type::kString: StringMinMax(column, &stats); break;
-    case Type::kBool: {
-      bool seen[2] = {false, false};
-      for (int64_t i = 0; i < column.length(); ++i) {
-        if (column.IsValid(i)) seen[column.GetBool(i)] = true;
-      }
-      if (seen[0] || seen[1]) {
-        stats.min_value = std::string(1, seen[0] ? '\0' : '\1');
-        stats.max_value = std::string(1, seen[1] ? '\1' : '\0');
-      }
-      break;
-    }
+    case Type::kTimestamp: NumericMinMax<int64_t>(pieces, &stats); break;
+    case Type::kFloat32: NumericMinMax<float>(pieces, &stats); break;
+    case Type::kFloat64: NumericMinMax<double>(pieces, &stats); break;
+    case Type::kString: StringMinMax(pieces, &stats); break;
+    case Type::kBool: BoolMinMax(pieces, &stats); break;
   }
   if (stats.min_value) stats.is_min_value_exact = true;
   if (stats.max_value) stats.is_max_value_exact = true;

@@ -5,11 +5,14 @@
 // written as -0.0 for min and +0.0 for max, as the spec asks, so readers
 // cannot skip a group holding the other zero.
 
+#include <vector>
+
 #include "edgepipe/core/column.h"
 #include "parquet/thrift/parquet_types.h"
 
 namespace edgepipe::parquet {
 
-Statistics ComputeStatistics(const Column& column);
+// Over the pieces of one column chunk.
+Statistics ComputeStatistics(const std::vector<Column>& pieces);
 
 }  // namespace edgepipe::parquet
