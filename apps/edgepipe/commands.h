@@ -18,5 +18,9 @@ void AddGenCommand(CLI::App* app, RunFn* run);
 void AddConvertCommand(CLI::App* app, RunFn* run);
 void AddInspectCommand(CLI::App* app, RunFn* run);
 void AddAggCommand(CLI::App* app, RunFn* run);
+void AddBenchCommand(CLI::App* app, RunFn* run);
+void AddModelsCommand(CLI::App* app, RunFn* run);
+void AddRunCommand(CLI::App* app, RunFn* run);
+void AddInspectModelCommand(CLI::App* app, RunFn* run);
 
 }  // namespace edgepipe::cli

@@ -10,7 +10,8 @@
 
 int main(int argc, char** argv) {
   using namespace edgepipe;
-  CLI::App app{"edgepipe: fast columnar I/O and analytics for sensor logs (CSV, Parquet)", "edgepipe"};
+  CLI::App app{"edgepipe: sensor-log I/O and analytics (CSV, Parquet) and quantized inference (ONNX) for edge boards",
+               "edgepipe"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "edgepipe 0.1.0");
   int threads = 0;
@@ -22,6 +23,10 @@ int main(int argc, char** argv) {
   cli::AddConvertCommand(&app, &run);
   cli::AddInspectCommand(&app, &run);
   cli::AddAggCommand(&app, &run);
+  cli::AddBenchCommand(&app, &run);
+  cli::AddModelsCommand(&app, &run);
+  cli::AddRunCommand(&app, &run);
+  cli::AddInspectModelCommand(&app, &run);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,346 @@
+// Inference subcommands:
+//   edgepipe models export tinynet|biggernet|mobilenetv2 --out X.onnx
+//   edgepipe run MODEL.onnx (--input x.npy | --random-input --seed N) [--out y.npy] [--threads N]
+//   edgepipe inspect-model MODEL.onnx [--json] [--optimized]
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "apps/edgepipe/commands.h"
+#include "edgepipe/nn/executor.h"
+#include "edgepipe/nn/npy.h"
+#include "edgepipe/nn/onnx.h"
+#include "edgepipe/nn/passes.h"
+
+extern char** environ;
+
+namespace edgepipe::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "13.3 MiB" (kept local so this file depends on the nn library only).
+std::string Bytes(size_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 3) v /= 1024, ++u;
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", v, units[u]);
+}
+
+// scripts/models/export.py: $EDGEPIPE_SOURCE_DIR, else next to the binary
+// in a build tree (<repo>/<build>/bin/edgepipe) or an install
+// (<prefix>/share/edgepipe).
+Result<std::string> FindExportScript(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  std::vector<fs::path> candidates;
+  if (const char* src = std::getenv("EDGEPIPE_SOURCE_DIR"); src && *src) {
+    candidates.push_back(fs::path(src) / "scripts/models/export.py");
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "../../scripts/models/export.py");
+    candidates.push_back(exe.parent_path() / "../share/edgepipe/scripts/models/export.py");
+  }
+  for (const fs::path& p : candidates) {
+    if (fs::exists(p, ec)) return fs::weakly_canonical(p, ec).string();
+  }
+  return Status::NotFound("cannot find scripts/models/export.py; set EDGEPIPE_SOURCE_DIR to the repository or pass --script");
+}
+
+Status RunPython(const std::vector<std::string>& args) {
+  const char* py_env = std::getenv("EDGEPIPE_PYTHON");
+  const std::string python = py_env && *py_env ? py_env : "/usr/bin/python3";
+  std::vector<std::string> storage = {python};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
+  if (rc != 0) {
+    return Status::NotFound("cannot run " + python + ": " + std::strerror(rc) +
+                            " (install the Debian packages python3 python3-torch python3-torchvision python3-onnx)");
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return Status::IOError(std::string("waitpid: ") + std::strerror(errno));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::OK();
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+    return Status::NotFound("the model export needs PyTorch (see the message above for the Debian package)");
+  }
+  return Status::IOError("model export failed (" + python + " exited with status " +
+                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")");
+}
+
+Result<nn::Tensor> RandomInput(const nn::Value& input, int64_t batch, uint64_t seed) {
+  nn::Shape shape = input.shape;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (shape[i] < 0) shape[i] = i == 0 ? batch : 1;
+  }
+  if (input.dtype != nn::DType::kF32) return Status::NotSupported("--random-input makes f32 inputs only");
+  ASSIGN_OR_RETURN(nn::Tensor t, nn::Tensor::Make(nn::DType::kF32, shape));
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  float* p = t.mutable_data_as<float>();
+  for (int64_t i = 0; i < t.num_elements(); ++i) p[i] = dist(rng);
+  return t;
+}
+
+std::map<std::string, int> OpCounts(const nn::Graph& g) {
+  std::map<std::string, int> counts;
+  for (const nn::Node& n : g.nodes) {
+    std::string op = n.op;
+    if (n.attrs.Has(nn::kAttrActivation)) op += "+" + n.attrs.Find(nn::kAttrActivation)->s;
+    ++counts[op];
+  }
+  return counts;
+}
+
+// Scale and zero point of quantized nodes, when they are constants.
+nlohmann::json QuantParams(const nn::Graph& g, const nn::Node& n) {
+  std::vector<std::pair<size_t, size_t>> pairs;  // (scale input, zero point input)
+  if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") pairs = {{1, 2}};
+  if (n.op == "QLinearMatMul" || n.op == "QLinearConv") pairs = {{1, 2}, {4, 5}, {6, 7}};
+  if (n.op == "MatMulInteger" || n.op == "ConvInteger") pairs = {{SIZE_MAX, 2}, {SIZE_MAX, 3}};
+  nlohmann::json j = nlohmann::json::array();
+  for (auto [si, zi] : pairs) {
+    nlohmann::json e;
+    auto describe = [&](size_t idx, const char* key) {
+      const nn::ValueId id = n.input(idx);
+      if (idx == SIZE_MAX || id == nn::kNoValue) return;
+      const nn::Value& v = g.values[id];
+      if (!v.constant) {
+        e[key] = "runtime:" + v.name;
+        return;
+      }
+      const nn::Tensor& t = *v.constant;
+      if (t.num_elements() == 1) {
+        if (t.dtype() == nn::DType::kF32) e[key] = t.data_as<float>()[0];
+        if (t.dtype() == nn::DType::kU8) e[key] = t.data_as<uint8_t>()[0];
+        if (t.dtype() == nn::DType::kS8) e[key] = t.data_as<int8_t>()[0];
+        if (t.dtype() == nn::DType::kS32) e[key] = t.data_as<int32_t>()[0];
+      } else {
+        e[key] = "per-channel[" + std::to_string(t.num_elements()) + "] " + std::string(nn::DTypeName(t.dtype()));
+      }
+    };
+    describe(si, "scale");
+    describe(zi, "zero_point");
+    if (!e.empty()) j.push_back(e);
+  }
+  return j;
+}
+
+nlohmann::json ModelJson(const nn::Graph& g) {
+  nlohmann::json j;
+  j["opset"] = g.opset;
+  j["parameter_bytes"] = g.ParameterBytes();
+  j["num_nodes"] = g.nodes.size();
+  for (nn::ValueId id : g.inputs) {
+    j["inputs"].push_back({{"name", g.values[id].name}, {"dtype", std::string(nn::DTypeName(g.values[id].dtype))},
+                           {"shape", nn::ShapeToString(g.values[id].shape)}});
+  }
+  for (nn::ValueId id : g.outputs) {
+    j["outputs"].push_back({{"name", g.values[id].name}, {"dtype", std::string(nn::DTypeName(g.values[id].dtype))},
+                            {"shape", nn::ShapeToString(g.values[id].shape)}});
+  }
+  for (const auto& [op, count] : OpCounts(g)) j["op_counts"][op] = count;
+  for (const nn::Node& n : g.nodes) {
+    nlohmann::json jn = {{"name", n.name}, {"op", n.op}};
+    size_t params = 0;
+    for (nn::ValueId in : n.inputs) {
+      if (in != nn::kNoValue && g.values[in].constant) params += g.values[in].constant->nbytes();
+    }
+    jn["parameter_bytes"] = params;
+    for (nn::ValueId out : n.outputs) {
+      if (out != nn::kNoValue) {
+        jn["outputs"].push_back({{"name", g.values[out].name}, {"dtype", std::string(nn::DTypeName(g.values[out].dtype))},
+                                 {"shape", nn::ShapeToString(g.values[out].shape)}});
+      }
+    }
+    if (n.attrs.Has(nn::kAttrActivation)) jn["fused_activation"] = n.attrs.Find(nn::kAttrActivation)->s;
+    nlohmann::json q = QuantParams(g, n);
+    if (!q.empty()) jn["quantization"] = q;
+    j["nodes"].push_back(jn);
+  }
+  return j;
+}
+
+void PrintModel(const std::string& path, const nn::Graph& g) {
+  fmt::print("{}: ONNX opset {}, {} nodes, {} of parameters ({} bytes)\n", path, g.opset, g.nodes.size(),
+             Bytes(g.ParameterBytes()), g.ParameterBytes());
+  for (nn::ValueId id : g.inputs) {
+    fmt::print("input  {} {} {}\n", g.values[id].name, nn::DTypeName(g.values[id].dtype), nn::ShapeToString(g.values[id].shape));
+  }
+  for (nn::ValueId id : g.outputs) {
+    fmt::print("output {} {} {}\n", g.values[id].name, nn::DTypeName(g.values[id].dtype), nn::ShapeToString(g.values[id].shape));
+  }
+  fmt::print("\nops:\n");
+  for (const auto& [op, count] : OpCounts(g)) fmt::print("  {:<28} {}\n", op, count);
+  fmt::print("\nnodes:\n");
+  for (const nn::Node& n : g.nodes) {
+    size_t params = 0;
+    for (nn::ValueId in : n.inputs) {
+      if (in != nn::kNoValue && g.values[in].constant) params += g.values[in].constant->nbytes();
+    }
+    std::string op = n.op;
+    if (n.attrs.Has(nn::kAttrActivation)) op += "+" + n.attrs.Find(nn::kAttrActivation)->s;
+    const nn::ValueId out = n.outputs.empty() ? nn::kNoValue : n.outputs[0];
+    fmt::print("  {:<40} {:<22} -> {:<18} {:>10}\n", n.name, op,
+               out == nn::kNoValue ? "" : std::string(nn::DTypeName(g.values[out].dtype)) + " " + nn::ShapeToString(g.values[out].shape),
+               params ? Bytes(params) : "");
+    nlohmann::json q = QuantParams(g, n);
+    if (!q.empty()) fmt::print("      quantization: {}\n", q.dump());
+  }
+}
+
+struct ModelsFlags {
+  std::string model, out, script;
+  int opset = 13;
+  int seed = 0;
+};
+
+struct RunFlags {
+  std::string model, input, out;
+  bool random_input = false;
+  uint64_t seed = 0;
+  int64_t batch = 1;
+  int threads = 0;
+  int repeat = 0;
+  bool no_optimize = false;
+  bool onednn_only = false;
+  bool print_plan = false;
+};
+
+struct InspectFlags {
+  std::string model;
+  bool json = false;
+  bool optimized = false;
+};
+
+}  // namespace
+
+void AddModelsCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand("models", "The model zoo (PyTorch -> ONNX via scripts/models/export.py)");
+  cmd->require_subcommand(1);
+  auto* exp = cmd->add_subcommand("export", "Export tinynet, biggernet or mobilenetv2 to ONNX (fixed-seed weights)");
+  auto flags = std::make_shared<ModelsFlags>();
+  exp->add_option("model", flags->model, "tinynet | biggernet | mobilenetv2")
+      ->required()
+      ->check(CLI::IsMember({"tinynet", "biggernet", "mobilenetv2"}));
+  exp->add_option("--out,-o", flags->out, "Output .onnx file")->required();
+  exp->add_option("--opset", flags->opset, "ONNX opset (13-17)")->check(CLI::Range(13, 17));
+  exp->add_option("--seed", flags->seed, "Weight seed");
+  exp->add_option("--script", flags->script, "Path of export.py (default: found from the source tree)");
+  exp->callback([run, flags] {
+    *run = [flags]() -> Status {
+      ASSIGN_OR_RETURN(std::string script, FindExportScript(flags->script));
+      return RunPython({script, flags->model, "--out", flags->out, "--opset", std::to_string(flags->opset), "--seed",
+                        std::to_string(flags->seed)});
+    };
+  });
+}
+
+void AddRunCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand("run", "Run an ONNX model on a .npy input (FP32 on oneDNN)");
+  auto flags = std::make_shared<RunFlags>();
+  cmd->add_option("model", flags->model, "Model (.onnx)")->required();
+  auto* input = cmd->add_option("--input,-i", flags->input, "Input tensor (.npy, float32, C order)");
+  auto* random = cmd->add_flag("--random-input", flags->random_input, "Generate a N(0,1) input of the model's shape");
+  input->excludes(random);
+  cmd->add_option("--seed", flags->seed, "Seed for --random-input");
+  cmd->add_option("--batch", flags->batch, "Batch size for --random-input (dynamic batch dims)")->check(CLI::PositiveNumber);
+  cmd->add_option("--out,-o", flags->out, "Write the first output here (.npy); default: print a summary");
+  cmd->add_option("--threads", flags->threads, "oneDNN threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--repeat", flags->repeat, "Run N more times after a warm-up and print latency (median, min)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--no-optimize", flags->no_optimize, "Skip graph passes (folding, fusion)");
+  cmd->add_flag("--onednn-only", flags->onednn_only, "Use oneDNN even where a direct kernel is faster");
+  cmd->add_flag("--plan", flags->print_plan, "Print the execution plan (kernels, layouts, arena)");
+  cmd->callback([run, flags] {
+    *run = [flags]() -> Status {
+      if (flags->input.empty() && !flags->random_input) {
+        return Status::InvalidArgument("give --input x.npy or --random-input");
+      }
+      ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(flags->model));
+      if (graph.inputs.size() != 1) {
+        return Status::NotSupported("run takes models with one input; this one has " + std::to_string(graph.inputs.size()));
+      }
+      nn::Tensor x;
+      if (flags->random_input) {
+        ASSIGN_OR_RETURN(x, RandomInput(graph.values[graph.inputs[0]], flags->batch, flags->seed));
+      } else {
+        ASSIGN_OR_RETURN(x, nn::ReadNpy(flags->input));
+      }
+      nn::ExecutorOptions options;
+      options.threads = flags->threads;
+      options.optimize = !flags->no_optimize;
+      options.direct_kernels = !flags->onednn_only;
+      ASSIGN_OR_RETURN(std::unique_ptr<nn::Executor> exec, nn::Executor::Create(std::move(graph), options));
+      std::vector<nn::Tensor> outputs;
+      const std::vector<nn::Tensor> inputs = {x};
+      RETURN_NOT_OK(exec->Run(inputs, &outputs));
+      if (flags->print_plan) fmt::print(stderr, "{}", exec->DescribePlan());
+      if (flags->repeat > 0) {
+        for (int i = 0; i < std::min(flags->repeat, 20); ++i) RETURN_NOT_OK(exec->Run(inputs, &outputs));
+        std::vector<double> ms;
+        for (int i = 0; i < flags->repeat; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          RETURN_NOT_OK(exec->Run(inputs, &outputs));
+          ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        fmt::print(stderr, "latency over {} runs: median {:.4f} ms, min {:.4f} ms, p90 {:.4f} ms ({}, threads={})\n",
+                   ms.size(), ms[ms.size() / 2], ms[0], ms[ms.size() * 9 / 10], nn::RuntimeDescription(),
+                   flags->threads);
+      }
+      const nn::Tensor& y = outputs.at(0);
+      if (!flags->out.empty()) return nn::WriteNpy(flags->out, y);
+      fmt::print("output {} {}:", nn::DTypeName(y.dtype()), nn::ShapeToString(y.shape()));
+      if (y.dtype() == nn::DType::kF32) {
+        for (int64_t i = 0; i < std::min<int64_t>(y.num_elements(), 10); ++i) fmt::print(" {:.6g}", y.data_as<float>()[i]);
+        if (y.num_elements() > 10) fmt::print(" ...");
+      }
+      fmt::print("\n");
+      return Status::OK();
+    };
+  });
+}
+
+void AddInspectModelCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand("inspect-model", "Ops, shapes, parameter bytes and quantization of an ONNX model");
+  auto flags = std::make_shared<InspectFlags>();
+  cmd->add_option("model", flags->model, "Model (.onnx)")->required();
+  cmd->add_flag("--json", flags->json, "Print JSON");
+  cmd->add_flag("--optimized", flags->optimized, "Show the graph after folding and fusion passes");
+  cmd->callback([run, flags] {
+    *run = [flags]() -> Status {
+      ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(flags->model));
+      if (flags->optimized) RETURN_NOT_OK(nn::OptimizeGraph(&graph));
+      if (flags->json) {
+        nlohmann::json j = ModelJson(graph);
+        j["path"] = flags->model;
+        fmt::print("{}\n", j.dump(2));
+      } else {
+        PrintModel(flags->model, graph);
+      }
+      return Status::OK();
+    };
+  });
+}
+
+}  // namespace edgepipe::cli
