@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite, as CI runs it (.ci/run calls this).
 #   1. Release build: unit, interop (DuckDB, Polars, pandas as references) and e2e tests
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer build: the same tests
-#   3. libFuzzer targets (clang), each for EDGEPIPE_FUZZ_SECONDS (default 20) on its seed corpus
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build (clang): the same tests, then
+#   3. the libFuzzer targets of that build, each for EDGEPIPE_FUZZ_SECONDS (default 20) on its seed corpus
 # Missing reference engines fail the interop tests here (EDGEPIPE_REQUIRE_PEERS=1) instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +16,11 @@ echo "== release tests" >&2
 ctest --test-dir build --output-on-failure -j2 --timeout 900
 
 echo "== asan+ubsan build" >&2
-scripts/build.sh asan
-echo "== asan+ubsan tests" >&2
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 --timeout 1800
-
-echo "== fuzz build" >&2
-scripts/build.sh fuzz
+scripts/build.sh sanitize
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== fuzz runs (${EDGEPIPE_FUZZ_SECONDS:-20} s each)" >&2
-ctest --test-dir build-fuzz --output-on-failure -L fuzz --timeout 600
+ctest --test-dir build-sanitize --output-on-failure -L fuzz --timeout 600
+echo "== asan+ubsan tests" >&2
+ctest --test-dir build-sanitize --output-on-failure -j2 -LE fuzz --timeout 1800
 
 echo "== all suites passed in $(( $(date +%s) - start )) s" >&2
