@@ -32,24 +32,16 @@ class ParquetInput : public BatchReader {
   std::unique_ptr<BatchReader> stream_;
 };
 
-class ParquetOutput : public TableWriter {
+// ParquetWriter and CsvWriter behind one interface.
+template <typename Writer>
+class WriterAdapter : public TableWriter {
  public:
-  explicit ParquetOutput(std::unique_ptr<parquet::ParquetWriter> w) : writer_(std::move(w)) {}
+  explicit WriterAdapter(std::unique_ptr<Writer> w) : writer_(std::move(w)) {}
   Status Write(const RecordBatch& batch) override { return writer_->WriteBatch(batch); }
   Status Close() override { return writer_->Close(); }
 
  private:
-  std::unique_ptr<parquet::ParquetWriter> writer_;
-};
-
-class CsvOutput : public TableWriter {
- public:
-  explicit CsvOutput(std::unique_ptr<csv::CsvWriter> w) : writer_(std::move(w)) {}
-  Status Write(const RecordBatch& batch) override { return writer_->WriteBatch(batch); }
-  Status Close() override { return writer_->Close(); }
-
- private:
-  std::unique_ptr<csv::CsvWriter> writer_;
+  std::unique_ptr<Writer> writer_;
 };
 
 }  // namespace
@@ -82,10 +74,25 @@ Result<std::unique_ptr<TableWriter>> OpenOutput(const std::string& path, std::sh
   ASSIGN_OR_RETURN(FileFormat format, FormatFromPath(path));
   if (format == FileFormat::kParquet) {
     ASSIGN_OR_RETURN(auto w, parquet::ParquetWriter::Open(path, std::move(schema), options.parquet));
-    return std::unique_ptr<TableWriter>(new ParquetOutput(std::move(w)));
+    return std::unique_ptr<TableWriter>(new WriterAdapter<parquet::ParquetWriter>(std::move(w)));
   }
   ASSIGN_OR_RETURN(auto w, csv::CsvWriter::Open(path, std::move(schema), options.csv));
-  return std::unique_ptr<TableWriter>(new CsvOutput(std::move(w)));
+  return std::unique_ptr<TableWriter>(new WriterAdapter<csv::CsvWriter>(std::move(w)));
+}
+
+Result<int64_t> CopyBatches(BatchReader* reader, TableWriter* writer, const std::string& label) {
+  Progress progress(label);
+  int64_t rows = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(auto batch, reader->Next());
+    if (!batch) break;
+    RETURN_NOT_OK(writer->Write(*batch));
+    rows += batch->num_rows();
+    progress.Update(rows);
+  }
+  RETURN_NOT_OK(writer->Close());
+  progress.Finish();
+  return rows;
 }
 
 std::vector<std::string> SplitList(const std::string& text) {

@@ -44,6 +44,11 @@ struct OutputOptions {
 Result<std::unique_ptr<TableWriter>> OpenOutput(const std::string& path, std::shared_ptr<const Schema> schema,
                                                 const OutputOptions& options);
 
+// Streams every batch of `reader` into `writer` with progress under `label`,
+// then closes the writer (the output appears only if everything succeeded).
+// Returns the number of rows.
+Result<int64_t> CopyBatches(BatchReader* reader, TableWriter* writer, const std::string& label);
+
 // "a,b , c" -> {"a","b","c"}; empty items dropped.
 std::vector<std::string> SplitList(const std::string& text);
 // "ts:timestamp,id:string" -> {{"ts",kTimestamp},{"id",kString}}.

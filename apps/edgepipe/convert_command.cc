@@ -36,17 +36,7 @@ void AddConvertCommand(CLI::App* app, RunFn* run) {
       out_options.csv.delimiter = flags->input.delimiter;
       ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
       ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, reader->schema(), out_options));
-      Progress progress("convert");
-      int64_t rows = 0;
-      while (true) {
-        ASSIGN_OR_RETURN(auto batch, reader->Next());
-        if (!batch) break;
-        RETURN_NOT_OK(writer->Write(*batch));
-        rows += batch->num_rows();
-        progress.Update(rows);
-      }
-      RETURN_NOT_OK(writer->Close());
-      progress.Finish();
+      ASSIGN_OR_RETURN(int64_t rows, CopyBatches(reader.get(), writer.get(), "convert"));
       if (!g_quiet) fmt::print(stderr, "wrote {} rows to {}\n", rows, flags->out);
       return Status::OK();
     };

@@ -37,17 +37,7 @@ void AddGenCommand(CLI::App* app, RunFn* run) {
       ASSIGN_OR_RETURN(OutputOptions options, flags->output.ToOptions());
       sensors::ImuSimulator sim(flags->sim);
       ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, sim.schema(), options));
-      Progress progress("gen");
-      int64_t rows = 0;
-      while (true) {
-        ASSIGN_OR_RETURN(auto batch, sim.Next());
-        if (!batch) break;
-        RETURN_NOT_OK(writer->Write(*batch));
-        rows += batch->num_rows();
-        progress.Update(rows);
-      }
-      RETURN_NOT_OK(writer->Close());
-      progress.Finish();
+      ASSIGN_OR_RETURN(int64_t rows, CopyBatches(&sim, writer.get(), "gen"));
       if (!g_quiet) fmt::print(stderr, "wrote {} rows to {}\n", rows, flags->out);
       return Status::OK();
     };

@@ -340,6 +340,7 @@ class ChunkEncoder {
 
   Status Assemble(EncodedChunk* out) {
     out->dictionary_page.clear();
+    out->value_encoding = encoding_;
     ColumnMetaData& meta = out->meta;
     meta = ColumnMetaData{};
     meta.type = PhysicalTypeOf(kType);

@@ -30,6 +30,9 @@ struct ChunkWriteConfig {
 struct EncodedChunk {
   std::vector<uint8_t> dictionary_page;  // header + page, or empty
   std::vector<uint8_t> data_pages;
+  // The values' encoding this chunk ended up with (after float trials and
+  // dictionary fallback).
+  ColumnEncoding value_encoding = ColumnEncoding::kPlain;
   // Page offsets in `meta` are relative to the chunk start until the file
   // writer adds the chunk's file offset.
   ColumnMetaData meta;

@@ -165,6 +165,13 @@ Status ParquetWriter::Impl::FlushRowGroup(int64_t rows) {
     if (!statuses[col_idx].ok()) {
       return statuses[col_idx].WithContext(file->path() + ": column '" + schema->field(col_idx).name + "'");
     }
+    // A float column's PLAIN-vs-BYTE_STREAM_SPLIT trial is made once per
+    // file: sensor data does not change character between row groups, and
+    // the trial costs a second compression of a page.
+    const Type type = schema->field(col_idx).type;
+    if (configs[col_idx].encoding == ColumnEncoding::kAuto && IsFloating(type)) {
+      configs[col_idx].encoding = chunks[col_idx].value_encoding;
+    }
   }
 
   RowGroup rg;
