@@ -13,11 +13,17 @@ APT_PACKAGES=(
   libdnnl-dev libonnx-dev libprotobuf-dev protobuf-compiler   # inference runtime (oneDNN, ONNX)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev            # libFuzzer + sanitizer runtimes
-  nodejs npm                           # reference engines (DuckDB, Polars) for tests and benchmarks
   python3-numpy python3-pandas python3-brotli  # reference implementations for tests and benchmarks
   python3-torch python3-torchvision python3-onnx  # model export (PyTorch -> ONNX) and PyTorch reference
   zstd gzip lz4                        # reference tools for the codec tests
 )
+
+# Node.js runs the reference engines (DuckDB, Polars, ONNX Runtime). A machine
+# that already has node + npm (e.g. from nodesource) keeps them: Debian's
+# npm package conflicts with those.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  APT_PACKAGES+=(nodejs npm)
+fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
