@@ -11,6 +11,7 @@
 #include "apps/edgepipe/input_flags.h"
 #include "apps/edgepipe/output_flags.h"
 #include "edgepipe/compute/group_by.h"
+#include "edgepipe/compute/window.h"
 
 namespace edgepipe::cli {
 
@@ -21,6 +22,7 @@ struct AggFlags {
   std::string count_cols, sum, mean, min, max, first, last, std;
   bool count = false;
   bool unsorted = false;
+  std::string every, offset, rolling, time_column;  // time windows (docs/windows.md)
   InputFlags input;
   OutputFlags output;
 };
@@ -52,10 +54,27 @@ void PrintTable(const Table& table) {
   }
 }
 
+// --time-column default: "timestamp", else the only timestamp column, else
+// "timestamp_ns" (the sensor CSV layout).
+Result<std::string> DefaultTimeColumn(const Schema& schema) {
+  if (schema.FieldIndex("timestamp") >= 0) return std::string("timestamp");
+  std::vector<std::string> ts;
+  for (const auto& f : schema.fields()) {
+    if (f.type == Type::kTimestamp) ts.push_back(f.name);
+  }
+  if (ts.size() == 1) return ts[0];
+  if (schema.FieldIndex("timestamp_ns") >= 0) return std::string("timestamp_ns");
+  std::string names;
+  for (const auto& n : ts) names += (names.empty() ? "" : ", ") + n;
+  return Status::InvalidArgument(ts.empty() ? "no time column (timestamp, timestamp_ns or a timestamp-typed column): "
+                                              "give --time-column"
+                                            : "several timestamp columns (" + names + "): give --time-column");
+}
+
 }  // namespace
 
 void AddAggCommand(CLI::App* app, RunFn* run) {
-  auto* cmd = app->add_subcommand("agg", "Group-by aggregation (keys sorted; prints a table or writes --out)");
+  auto* cmd = app->add_subcommand("agg", "Group-by aggregation, optionally over time windows (--every) or rolling (--rolling); prints a table or writes --out");
   auto flags = std::make_shared<AggFlags>();
   cmd->add_option("input", flags->in, "Input file (.csv or .parquet)")->required();
   cmd->add_option("--by", flags->by, "Key columns, comma-separated (integer, timestamp, bool or string)");
@@ -69,6 +88,16 @@ void AddAggCommand(CLI::App* app, RunFn* run) {
   cmd->add_option("--last", flags->last, "Last value per group (file order)");
   cmd->add_option("--std", flags->std, "Sample standard deviation (ddof=1)");
   cmd->add_flag("--unsorted", flags->unsorted, "Groups in first-seen order instead of sorted by key");
+  cmd->add_option("--every", flags->every,
+                  "Tumbling time windows of this length (1s, 100ms, 250us, 10ns, 1m, 1h, 1h30m): one row per "
+                  "non-empty window (and --by key), column window_start first");
+  cmd->add_option("--offset", flags->offset, "With --every: windows start at k*every + offset (e.g. 250ms, -1h)");
+  cmd->add_option("--rolling", flags->rolling,
+                  "Rolling mean over (t - DURATION, t] per --by key, one output row per input row (only --mean; "
+                  "rows must be sorted by time within each key)");
+  cmd->add_option("--time-column", flags->time_column,
+                  "Time column of --every/--rolling (timestamp or int64 ns; default: 'timestamp', else the only "
+                  "timestamp column, else 'timestamp_ns')");
   cmd->add_option("--out,-o", flags->out, "Write the result to this .csv or .parquet file instead of stdout");
   flags->input.Add(cmd);
   flags->output.Add(cmd);
@@ -93,14 +122,52 @@ void AddAggCommand(CLI::App* app, RunFn* run) {
       if (aggs.empty()) {
         return Status::InvalidArgument("nothing to compute: give --count or --mean/--sum/--min/--max/... COLUMNS");
       }
+      if (!flags->every.empty() && !flags->rolling.empty()) {
+        return Status::InvalidArgument("--every and --rolling are exclusive: give one");
+      }
+      if (!flags->offset.empty() && flags->every.empty()) return Status::InvalidArgument("--offset needs --every");
+      const bool windowed = !flags->every.empty() || !flags->rolling.empty();
       ASSIGN_OR_RETURN(OutputOptions out_options, flags->output.ToOptions());
       ASSIGN_OR_RETURN(InputOptions in_options, flags->input.ToOptions());
+      std::string time_column = flags->time_column;
+      if (windowed && time_column.empty()) {
+        // Look at the schema only (no projection) to pick the time column.
+        ASSIGN_OR_RETURN(auto probe, OpenInput(flags->in, in_options));
+        ASSIGN_OR_RETURN(time_column, DefaultTimeColumn(*probe->schema()));
+      }
+      if (windowed) needed.insert(time_column);
       in_options.columns.assign(needed.begin(), needed.end());
       ASSIGN_OR_RETURN(auto reader, OpenInput(flags->in, in_options));
       ASSIGN_OR_RETURN(Table table, ReadAll(reader.get()));
       compute::GroupByOptions options;
       options.sort_keys = !flags->unsorted;
-      ASSIGN_OR_RETURN(Table result, compute::GroupBy(table, keys, aggs, options));
+      Table result;
+      if (!flags->rolling.empty()) {
+        std::vector<std::string> columns;
+        for (const auto& agg : aggs) {
+          if (agg.kind != compute::AggKind::kMean) {
+            return Status::InvalidArgument("--rolling computes rolling means: give only --mean COLUMNS");
+          }
+          columns.push_back(agg.column);
+        }
+        compute::RollingOptions rolling;
+        rolling.time_column = time_column;
+        ASSIGN_OR_RETURN(rolling.period_ns, compute::ParseDuration(flags->rolling));
+        rolling.by = keys;
+        ASSIGN_OR_RETURN(result, compute::RollingMean(table, rolling, columns));
+      } else if (!flags->every.empty()) {
+        compute::WindowOptions window;
+        window.time_column = time_column;
+        ASSIGN_OR_RETURN(window.every_ns, compute::ParseDuration(flags->every));
+        if (!flags->offset.empty()) {
+          ASSIGN_OR_RETURN(window.offset_ns, compute::ParseDuration(flags->offset));
+        }
+        window.by = keys;
+        window.group_by = options;
+        ASSIGN_OR_RETURN(result, compute::GroupByWindow(table, window, aggs));
+      } else {
+        ASSIGN_OR_RETURN(result, compute::GroupBy(table, keys, aggs, options));
+      }
       if (flags->out.empty()) {
         PrintTable(result);
         return Status::OK();

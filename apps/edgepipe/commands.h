@@ -22,5 +22,7 @@ void AddBenchCommand(CLI::App* app, RunFn* run);
 void AddModelsCommand(CLI::App* app, RunFn* run);
 void AddRunCommand(CLI::App* app, RunFn* run);
 void AddInspectModelCommand(CLI::App* app, RunFn* run);
+void AddReportCommand(CLI::App* app, RunFn* run);
+void AddQuantizeCommand(CLI::App* app, RunFn* run);
 
 }  // namespace edgepipe::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   cli::AddModelsCommand(&app, &run);
   cli::AddRunCommand(&app, &run);
   cli::AddInspectModelCommand(&app, &run);
+  cli::AddQuantizeCommand(&app, &run);
+  cli::AddReportCommand(&app, &run);
 
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 //   edgepipe models export tinynet|biggernet|mobilenetv2 --out X.onnx
 //   edgepipe run MODEL.onnx (--input x.npy | --random-input --seed N) [--out y.npy] [--threads N]
 //   edgepipe inspect-model MODEL.onnx [--json] [--optimized]
+//   edgepipe quantize MODEL.onnx --mode dynamic --out MODEL.int8.onnx
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -23,6 +24,7 @@
 #include "edgepipe/nn/npy.h"
 #include "edgepipe/nn/onnx.h"
 #include "edgepipe/nn/passes.h"
+#include "edgepipe/nn/quantize_dynamic.h"
 
 extern char** environ;
 
@@ -226,6 +228,12 @@ struct RunFlags {
   bool print_plan = false;
 };
 
+struct QuantizeFlags {
+  std::string model, out, mode = "dynamic";
+  int64_t min_macs = 0;
+  bool reduce_range = false;
+};
+
 struct InspectFlags {
   std::string model;
   bool json = false;
@@ -338,6 +346,47 @@ void AddInspectModelCommand(CLI::App* app, RunFn* run) {
       } else {
         PrintModel(flags->model, graph);
       }
+      return Status::OK();
+    };
+  });
+}
+
+void AddQuantizeCommand(CLI::App* app, RunFn* run) {
+  auto* cmd = app->add_subcommand(
+      "quantize", "Quantize an ONNX model to INT8 (dynamic: per-channel s8 weights, per-tensor u8 activations at run "
+                  "time; standard ONNX DynamicQuantizeLinear + MatMulInteger that ONNX Runtime runs too)");
+  auto flags = std::make_shared<QuantizeFlags>();
+  cmd->add_option("model", flags->model, "FP32 model (.onnx)")->required();
+  cmd->add_option("--out,-o", flags->out, "Quantized model (.onnx)")->required();
+  cmd->add_option("--mode", flags->mode, "dynamic (static PTQ is not implemented yet)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"dynamic"}));
+  cmd->add_option("--min-macs", flags->min_macs, "Keep layers with fewer multiply-adds per row in FP32")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--reduce-range", flags->reduce_range,
+                "7-bit weights, for runtimes whose AVX2 u8*s8 kernels saturate (ONNX Runtime without VNNI)");
+  cmd->callback([run, flags] {
+    *run = [flags]() -> Status {
+      ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(flags->model));
+      nn::QuantizeDynamicOptions options;
+      options.min_macs_per_row = flags->min_macs;
+      options.reduce_range = flags->reduce_range;
+      ASSIGN_OR_RETURN(nn::QuantizeDynamicStats stats, nn::QuantizeDynamic(&graph, options));
+      if (stats.quantized == 0) {
+        return Status::NotSupported("no Gemm/MatMul with constant weights to quantize in " + flags->model +
+                                    (stats.skipped_reasons.empty() ? "" : ":\n" + stats.skipped_reasons));
+      }
+      RETURN_NOT_OK(nn::ExportOnnxFile(graph, flags->out));
+      std::error_code ec;
+      const auto in_bytes = fs::file_size(flags->model, ec);
+      const auto out_bytes = ec ? 0 : fs::file_size(flags->out, ec);
+      fmt::print("{}: quantized {} layer(s) (dynamic INT8, per-channel s8 weights), kept {} in FP32\n", flags->out,
+                 stats.quantized, stats.skipped);
+      if (!stats.skipped_reasons.empty()) fmt::print("{}", stats.skipped_reasons);
+      fmt::print("weights {} -> {}; file {} -> {} ({:.3f}x)\n", Bytes(stats.fp32_weight_bytes),
+                 Bytes(stats.int8_weight_bytes), Bytes(in_bytes), Bytes(out_bytes),
+                 in_bytes ? static_cast<double>(out_bytes) / static_cast<double>(in_bytes) : 0.0);
       return Status::OK();
     };
   });

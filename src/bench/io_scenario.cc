@@ -244,7 +244,10 @@ Status Scenario::RunEdgepipe(int col) {
       {"parquet_read_snappy", dir_ + "/edgepipe.snappy.parquet"},
       {"parquet_read_edgepipe_zstd", cross_path_},
   };
-  for (const auto& [op, path] : reads) {
+  for (const auto& read : reads) {
+    // Named copies: clang 14 cannot capture structured bindings in lambdas.
+    const char* op = read.first;
+    const std::string& path = read.second;
     Table out;
     int64_t rows = -1;
     auto samples = Measure(

@@ -563,6 +563,7 @@ const KernelRegistry& KernelRegistry::Default() {
     auto* r = new KernelRegistry();
     RegisterDnnlFp32Kernels(r);
     RegisterDirectFp32Kernels(r);
+    RegisterInt8Kernels(r);
     return r;
   }();
   return *registry;

@@ -89,9 +89,10 @@ class KernelRegistry {
   std::vector<KernelRegistration> entries_;
 };
 
-// Built-in kernel sets (kernels_fp32_dnnl.cc, kernels_fp32_direct.cc).
+// Built-in kernel sets (kernels_fp32_dnnl.cc, kernels_fp32_direct.cc, kernels_int8.cc).
 void RegisterDnnlFp32Kernels(KernelRegistry* registry);
 void RegisterDirectFp32Kernels(KernelRegistry* registry);
+void RegisterInt8Kernels(KernelRegistry* registry);  // kernels_int8.cc
 
 // Helpers for kernels.
 std::optional<dnnl::memory::data_type> ToDnnlType(DType dtype);

@@ -9,6 +9,7 @@
 
 #include "edgepipe/core/atomic_file.h"
 #include "edgepipe/nn/onnx.h"
+#include "edgepipe/nn/quantize_dynamic.h"
 #include "nn/op_params.h"
 
 namespace edgepipe::nn {
@@ -112,6 +113,10 @@ Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
     return name;
   };
   for (const Node& node : graph.nodes) {
+    if (node.op == kOpDynamicQuantMatMul) {
+      return Status::NotSupported(NodeContext(node) + "the fused op " + node.op +
+                                  " is internal to the executor; export the graph before OptimizeGraph");
+    }
     onnx::NodeProto* np = g->add_node();
     np->set_name(node.name);
     np->set_op_type(node.op);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "edgepipe/nn/executor.h"
+#include "edgepipe/nn/quantize_dynamic.h"
 #include "edgepipe/nn/shape_inference.h"
 #include "nn/op_params.h"
 
@@ -152,7 +153,9 @@ Result<int> FuseActivations(Graph* graph) {
     const ValueId x = act.inputs[0];
     if (producer[x] < 0 || uses[x] != 1 || IsGraphOutput(*graph, x)) continue;
     Node& prev = graph->nodes[producer[x]];
-    if ((prev.op != "Conv" && prev.op != "Gemm" && prev.op != "MatMul") || prev.attrs.Has(kAttrActivation)) continue;
+    const bool fusable = prev.op == "Conv" || prev.op == "Gemm" || prev.op == "MatMul" ||
+                         (prev.op == kOpDynamicQuantMatMul && act.op == "Relu");
+    if (!fusable || prev.attrs.Has(kAttrActivation)) continue;
     if (graph->values[x].dtype != DType::kF32) continue;
     float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
     if (act.op == "Clip") {
@@ -235,6 +238,7 @@ Status OptimizeGraph(Graph* graph, OptimizeStats* stats) {
   ASSIGN_OR_RETURN(s.identities, EliminateIdentities(graph));
   ASSIGN_OR_RETURN(s.folded_constants, FoldConstants(graph));
   ASSIGN_OR_RETURN(s.folded_batchnorms, FoldBatchNorm(graph));
+  ASSIGN_OR_RETURN(s.dynamic_quant_matmuls, FuseDynamicQuantMatMul(graph));
   ASSIGN_OR_RETURN(s.fused_activations, FuseActivations(graph));
   ASSIGN_OR_RETURN(s.dead_nodes, EliminateDeadNodes(graph));
   RETURN_NOT_OK(graph->SortTopologically());

@@ -3,23 +3,24 @@
 #include <algorithm>
 #include <array>
 
+#include "edgepipe/nn/quantize_dynamic.h"
 #include "nn/op_params.h"
 
 namespace edgepipe::nn {
 namespace {
 
-constexpr std::array<std::string_view, 27> kKnownOps = {
+constexpr std::array<std::string_view, 29> kKnownOps = {
     "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "Conv", "BatchNormalization", "GlobalAveragePool",
     "AveragePool", "MaxPool", "Flatten", "Reshape", "Concat", "Softmax", "Identity",
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger",
-    "QLinearMatMul", "QLinearConv", "Dropout", "Constant", "Sub", "Div"};
+    "QLinearMatMul", "QLinearConv", "Dropout", "Constant", "Sub", "Div", "Cast", kOpDynamicQuantMatMul};
 
 // Inputs [min_in, max_in], outputs [1, max_out] for each op.
 struct Arity {
   std::string_view op;
   size_t min_in, max_in, max_out;
 };
-constexpr std::array<Arity, 26> kArity = {{
+constexpr std::array<Arity, 28> kArity = {{
     {"Gemm", 2, 3, 1}, {"MatMul", 2, 2, 1}, {"Add", 2, 2, 1}, {"Mul", 2, 2, 1}, {"Sub", 2, 2, 1},
     {"Div", 2, 2, 1}, {"Relu", 1, 1, 1}, {"Clip", 1, 3, 1}, {"Conv", 2, 3, 1},
     {"BatchNormalization", 5, 5, 1}, {"GlobalAveragePool", 1, 1, 1}, {"AveragePool", 1, 1, 1},
@@ -27,10 +28,23 @@ constexpr std::array<Arity, 26> kArity = {{
     {"Softmax", 1, 1, 1}, {"Identity", 1, 1, 1}, {"QuantizeLinear", 2, 3, 1}, {"DequantizeLinear", 2, 3, 1},
     {"DynamicQuantizeLinear", 1, 1, 3}, {"MatMulInteger", 2, 4, 1}, {"ConvInteger", 2, 4, 1},
     {"QLinearMatMul", 8, 8, 1}, {"QLinearConv", 8, 9, 1}, {"Dropout", 1, 3, 2},
+    {"Cast", 1, 1, 1}, {kOpDynamicQuantMatMul, 3, 4, 1},
 }};
 
 Status Bad(const Node& node, const std::string& what) {
   return Status::InvalidArgument(NodeContext(node) + what);
+}
+
+// ONNX TensorProto.DataType -> DType, for Cast's `to`.
+Result<DType> DTypeFromOnnx(const Node& node, int64_t to) {
+  switch (to) {
+    case 1: return DType::kF32;
+    case 2: return DType::kU8;
+    case 3: return DType::kS8;
+    case 6: return DType::kS32;
+    case 7: return DType::kS64;
+    default: return Status::NotSupported(NodeContext(node) + "Cast to ONNX data type " + std::to_string(to) + " is not supported");
+  }
 }
 
 }  // namespace
@@ -271,6 +285,23 @@ Result<std::vector<ValueType>> InferNodeTypes(const Graph& graph, const Node& no
     y.shape = in[0]->shape;
     if (out.size() > 1) out[1] = {DType::kF32, {}};
     if (out.size() > 2) out[2] = {DType::kU8, {}};
+  } else if (op == "Cast") {
+    ASSIGN_OR_RETURN(int64_t to, node.attrs.GetInt("to", 0));
+    ASSIGN_OR_RETURN(y.dtype, DTypeFromOnnx(node, to));
+    y.shape = in[0]->shape;
+  } else if (op == kOpDynamicQuantMatMul) {
+    // x f32 [..., K], w s8 [K, N], w_scale f32 [N], bias f32 [N] (optional).
+    RETURN_NOT_OK(dtype_is(0, DType::kF32));
+    RETURN_NOT_OK(dtype_is(1, DType::kS8));
+    RETURN_NOT_OK(dtype_is(2, DType::kF32));
+    if (in.size() > 3) RETURN_NOT_OK(dtype_is(3, DType::kF32));
+    if (in[1]->shape.size() != 2) return Bad(node, "weights must be 2-D [K,N], got " + ShapeToString(in[1]->shape));
+    const int64_t n = in[1]->shape[1];
+    if (in[2]->shape != Shape{n}) return Bad(node, "w_scale shape " + ShapeToString(in[2]->shape) + ", expected [" + std::to_string(n) + "]");
+    if (in.size() > 3 && in[3] != nullptr && in[3]->shape != Shape{n}) {
+      return Bad(node, "bias shape " + ShapeToString(in[3]->shape) + ", expected [" + std::to_string(n) + "]");
+    }
+    ASSIGN_OR_RETURN(y.shape, MatMulShape(node, in[0]->shape, in[1]->shape));
   } else if (op == "ConvInteger" || op == "Constant") {
     return Status::Internal(NodeContext(node) + "unreachable");
   }

@@ -30,7 +30,9 @@ TEST(ColumnBuilderTest, NumericWithNullsAcrossGrowth) {
     EXPECT_EQ(col->null_count(), nulls) << "n=" << n;
     for (int64_t i = 0; i < n; ++i) {
       ASSERT_EQ(col->IsValid(i), valid[i]) << "n=" << n << " i=" << i;
-      if (valid[i]) ASSERT_EQ(col->values<int64_t>()[i], expect[i]);
+      if (valid[i]) {
+        ASSERT_EQ(col->values<int64_t>()[i], expect[i]);
+      }
     }
   }
 }

@@ -230,8 +230,10 @@ TEST(ExecutorTest, QuantizedNodeWithoutKernelIsNotSupported) {
   const ValueId x = g.AddValue("x", DType::kF32, {4});
   g.inputs.push_back(x);
   const ValueId y = g.AddValue("y", DType::kU8, {}, false);
-  const ValueId s = g.AddValue("s", DType::kF32, {}, false), z = g.AddValue("z", DType::kU8, {}, false);
-  g.nodes.push_back({"dq", "DynamicQuantizeLinear", {x}, {y, s, z}, {}});
+  // QuantizeLinear has no kernel yet (DynamicQuantizeLinear now has one).
+  const float one = 1.0f;
+  const ValueId s = g.AddConstant("s", *Tensor::FromData(DType::kF32, {}, &one, sizeof(one)));
+  g.nodes.push_back({"dq", "QuantizeLinear", {x, s}, {y}, {}});
   g.outputs.push_back(y);
   auto exec = Executor::Create(g);
   ASSERT_FALSE(exec.ok());

@@ -10,6 +10,7 @@ namespace edgepipe::cli {
 void AddModelsCommand(CLI::App* app, RunFn* run);
 void AddRunCommand(CLI::App* app, RunFn* run);
 void AddInspectModelCommand(CLI::App* app, RunFn* run);
+void AddQuantizeCommand(CLI::App* app, RunFn* run);
 }  // namespace edgepipe::cli
 
 int main(int argc, char** argv) {
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   cli::AddModelsCommand(&app, &run);
   cli::AddRunCommand(&app, &run);
   cli::AddInspectModelCommand(&app, &run);
+  cli::AddQuantizeCommand(&app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

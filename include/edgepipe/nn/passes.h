@@ -32,8 +32,11 @@ Result<int> EliminateDeadNodes(Graph* graph);
 
 struct OptimizeStats {
   int identities = 0, folded_constants = 0, folded_batchnorms = 0, fused_activations = 0, dead_nodes = 0;
+  int dynamic_quant_matmuls = 0;  // DynamicQuantizeLinear..Mul[..Add] patterns fused (quantize_dynamic.h)
 };
-// All of the above in order, then sort and shape inference.
+// All of the above in order (FuseDynamicQuantMatMul from quantize_dynamic.h
+// after BatchNorm folding, so a following Relu fuses into it), then sort and
+// shape inference.
 Status OptimizeGraph(Graph* graph, OptimizeStats* stats = nullptr);
 
 }  // namespace edgepipe::nn

@@ -1,0 +1,294 @@
+#include "edgepipe/nn/quantize_dynamic.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+
+#include "edgepipe/nn/shape_inference.h"
+#include "nn/op_params.h"
+
+namespace edgepipe::nn {
+namespace {
+
+const Tensor* ConstantOf(const Graph& g, ValueId id, DType dtype) {
+  if (id == kNoValue || !g.values[id].is_constant() || g.values[id].constant->dtype() != dtype) return nullptr;
+  return g.values[id].constant.get();
+}
+
+bool IsGraphOutput(const Graph& g, ValueId id) {
+  return std::find(g.outputs.begin(), g.outputs.end(), id) != g.outputs.end();
+}
+
+// A layer to quantize: W as [K,N] (alpha folded in) and the bias as [N].
+struct DenseLayer {
+  int64_t k = 0, n = 0;
+  std::vector<float> w;     // [K,N]
+  std::vector<float> bias;  // [N] or empty
+};
+
+// Why a node stays FP32 (empty: it is quantized into `layer`).
+Result<std::string> MatchDense(const Graph& g, const Node& node, DenseLayer* layer) {
+  const Tensor* b = ConstantOf(g, node.input(1), DType::kF32);
+  if (b == nullptr || b->shape().size() != 2) return std::string("weights are not a constant 2-D f32 tensor");
+  const Value& a = g.values[node.inputs[0]];
+  if (a.dtype != DType::kF32 || !a.shape_known || a.shape.empty()) return std::string("input is not f32 with a known rank");
+  bool trans_b = false;
+  float alpha = 1, beta = 1;
+  const Tensor* c = nullptr;
+  if (node.op == "Gemm") {
+    ASSIGN_OR_RETURN(int64_t trans_a, node.attrs.GetInt("transA", 0));
+    ASSIGN_OR_RETURN(int64_t tb, node.attrs.GetInt("transB", 0));
+    ASSIGN_OR_RETURN(alpha, node.attrs.GetFloat("alpha", 1.0f));
+    ASSIGN_OR_RETURN(beta, node.attrs.GetFloat("beta", 1.0f));
+    if (trans_a != 0) return std::string("transA=1");
+    trans_b = tb != 0;
+    if (node.input(2) != kNoValue) {
+      c = ConstantOf(g, node.input(2), DType::kF32);
+      if (c == nullptr) return std::string("C is not a constant f32 tensor");
+    }
+  }
+  const int64_t rows = b->shape()[0], cols = b->shape()[1];
+  layer->k = trans_b ? cols : rows;
+  layer->n = trans_b ? rows : cols;
+  const int64_t k = layer->k, n = layer->n;
+  if (c != nullptr) {
+    const Shape& cs = c->shape();
+    const bool per_column = c->num_elements() == n && (cs.size() == 1 || (cs.size() == 2 && cs[0] == 1));
+    if (!per_column && c->num_elements() != 1) return std::string("C is not a per-output bias");
+    layer->bias.resize(static_cast<size_t>(n));
+    for (int64_t col = 0; col < n; ++col) layer->bias[col] = beta * c->data_as<float>()[per_column ? col : 0];
+  }
+  layer->w.resize(static_cast<size_t>(k * n));
+  const float* src = b->data_as<float>();
+  for (int64_t row = 0; row < k; ++row) {
+    for (int64_t col = 0; col < n; ++col) layer->w[row * n + col] = alpha * (trans_b ? src[col * k + row] : src[row * n + col]);
+  }
+  return std::string();
+}
+
+}  // namespace
+
+Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamicOptions& options) {
+  RETURN_NOT_OK(graph->Validate().WithContext("quantize"));
+  QuantizeDynamicStats stats;
+  std::vector<Node> out_nodes;
+  out_nodes.reserve(graph->nodes.size() * 5);
+  // One DynamicQuantizeLinear per activation, shared by its consumers.
+  std::map<ValueId, std::array<ValueId, 3>> quantized_inputs;
+  std::vector<Node> old_nodes = std::move(graph->nodes);
+  graph->nodes.clear();
+  for (Node& node : old_nodes) {
+    if (node.op != "Gemm" && node.op != "MatMul") {
+      out_nodes.push_back(std::move(node));
+      continue;
+    }
+    DenseLayer layer;
+    ASSIGN_OR_RETURN(std::string why, MatchDense(*graph, node, &layer));
+    if (why.empty() && layer.k < options.min_macs_per_row / std::max<int64_t>(layer.n, 1)) why = "below min_macs_per_row";
+    if (!why.empty()) {
+      ++stats.skipped;
+      stats.skipped_reasons += NodeContext(node) + why + "\n";
+      out_nodes.push_back(std::move(node));
+      continue;
+    }
+    const int64_t k = layer.k, n = layer.n;
+    // Per output channel, symmetric: s = max|w| / qmax, q = round(w / s).
+    ASSIGN_OR_RETURN(Tensor wq, Tensor::Make(DType::kS8, {k, n}));
+    ASSIGN_OR_RETURN(Tensor ws, Tensor::Make(DType::kF32, {n}));
+    int8_t* q = wq.mutable_data_as<int8_t>();
+    float* s = ws.mutable_data_as<float>();
+    const float qmax = options.reduce_range ? 63.0f : 127.0f;
+    for (int64_t col = 0; col < n; ++col) {
+      float amax = 0;
+      for (int64_t row = 0; row < k; ++row) amax = std::max(amax, std::fabs(layer.w[row * n + col]));
+      s[col] = amax > 0 && std::isfinite(amax) ? amax / qmax : 1.0f;
+    }
+    for (int64_t row = 0; row < k; ++row) {
+      for (int64_t col = 0; col < n; ++col) {
+        float v = std::nearbyint(layer.w[row * n + col] / s[col]);
+        v = std::isnan(v) ? 0.0f : std::min(std::max(v, -qmax), qmax);
+        q[row * n + col] = static_cast<int8_t>(v);
+      }
+    }
+    stats.fp32_weight_bytes += static_cast<size_t>(k * n) * sizeof(float);
+    stats.int8_weight_bytes += wq.nbytes() + ws.nbytes();
+
+    const std::string base = node.name.empty() ? graph->values[node.outputs[0]].name : node.name;
+    const ValueId x = node.inputs[0];
+    auto it = quantized_inputs.find(x);
+    if (it == quantized_inputs.end()) {
+      const std::string xn = graph->values[x].name;
+      const std::array<ValueId, 3> ids = {graph->AddValue(graph->UniqueName(xn + "_quantized"), DType::kU8, {}, false),
+                                          graph->AddValue(graph->UniqueName(xn + "_scale"), DType::kF32, {}, false),
+                                          graph->AddValue(graph->UniqueName(xn + "_zero_point"), DType::kU8, {}, false)};
+      Node dql;
+      dql.name = graph->UniqueName(xn + "_DynamicQuantizeLinear");
+      dql.op = "DynamicQuantizeLinear";
+      dql.inputs = {x};
+      dql.outputs = {ids[0], ids[1], ids[2]};
+      out_nodes.push_back(std::move(dql));
+      it = quantized_inputs.emplace(x, ids).first;
+    }
+    const auto [xq, xs, xzp] = it->second;
+    const ValueId w_id = graph->AddConstant(graph->UniqueName(base + "_W_quantized"), std::move(wq));
+    const ValueId ws_id = graph->AddConstant(graph->UniqueName(base + "_W_scale"), std::move(ws));
+    const ValueId mm_out = graph->AddValue(graph->UniqueName(base + "_MatMulInteger_out"), DType::kS32, {}, false);
+    const ValueId cast_out = graph->AddValue(graph->UniqueName(base + "_Cast_out"), DType::kF32, {}, false);
+    const ValueId scale_out = graph->AddValue(graph->UniqueName(base + "_scales_mul"), DType::kF32, {}, false);
+    const ValueId y = node.outputs[0];
+    const bool has_bias = !layer.bias.empty();
+    const ValueId mul_out =
+        has_bias ? graph->AddValue(graph->UniqueName(base + "_Mul_out"), DType::kF32, {}, false) : y;
+
+    Node mm;
+    mm.name = graph->UniqueName(base + "_MatMulInteger");
+    mm.op = "MatMulInteger";
+    mm.inputs = {xq, w_id, xzp};  // b_zero_point omitted: symmetric weights
+    mm.outputs = {mm_out};
+    Node cast;
+    cast.name = graph->UniqueName(base + "_Cast");
+    cast.op = "Cast";
+    cast.attrs.SetInt("to", 1);  // FLOAT
+    cast.inputs = {mm_out};
+    cast.outputs = {cast_out};
+    Node scales;
+    scales.name = graph->UniqueName(base + "_scales_Mul");
+    scales.op = "Mul";
+    scales.inputs = {xs, ws_id};
+    scales.outputs = {scale_out};
+    Node mul;
+    mul.name = graph->UniqueName(base + "_output_Mul");
+    mul.op = "Mul";
+    mul.inputs = {cast_out, scale_out};
+    mul.outputs = {mul_out};
+    out_nodes.push_back(std::move(mm));
+    out_nodes.push_back(std::move(cast));
+    out_nodes.push_back(std::move(scales));
+    out_nodes.push_back(std::move(mul));
+    if (has_bias) {
+      ASSIGN_OR_RETURN(Tensor bias, Tensor::FromFloats({n}, layer.bias));
+      Node add;
+      add.name = graph->UniqueName(base + "_bias_Add");
+      add.op = "Add";
+      add.inputs = {mul_out, graph->AddConstant(graph->UniqueName(base + "_bias"), std::move(bias))};
+      add.outputs = {y};
+      out_nodes.push_back(std::move(add));
+    }
+    // The FP32 weights are no longer read by anything.
+    for (ValueId in : node.inputs) {
+      if (in != kNoValue && graph->values[in].is_constant()) graph->values[in].constant.reset();
+    }
+    ++stats.quantized;
+  }
+  graph->nodes = std::move(out_nodes);
+  // Drop constants nobody reads (the FP32 weights) from the value list's
+  // parameters: they have no data now; keep ids valid.
+  RETURN_NOT_OK(graph->SortTopologically());
+  RETURN_NOT_OK(InferShapes(graph));
+  return stats;
+}
+
+Result<int> FuseDynamicQuantMatMul(Graph* graph) {
+  Graph& g = *graph;
+  const std::vector<int> producer = g.Producers();
+  const std::vector<int> uses = g.UseCounts();
+  auto produced_by = [&](ValueId v, std::string_view op) -> const Node* {
+    if (v == kNoValue || producer[v] < 0) return nullptr;
+    const Node& p = g.nodes[producer[v]];
+    return p.op == op ? &p : nullptr;
+  };
+  auto single_use = [&](ValueId v) { return uses[v] == 1 && !IsGraphOutput(g, v); };
+  std::vector<bool> remove(g.nodes.size(), false);
+  std::vector<Node> fused_nodes;  // placed where the final node was
+  std::vector<int> fused_at;
+  int fused = 0;
+  for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
+    const Node& mul = g.nodes[idx];
+    if (mul.op != "Mul" || remove[idx] || mul.inputs.size() != 2) continue;
+    // Mul(Cast(MatMulInteger(...)), Mul(x_scale, w_scale)), either order.
+    for (int order = 0; order < 2; ++order) {
+      const ValueId cast_v = mul.inputs[order], scale_v = mul.inputs[1 - order];
+      const Node* cast = produced_by(cast_v, "Cast");
+      const Node* scales = produced_by(scale_v, "Mul");
+      if (cast == nullptr || scales == nullptr || !single_use(cast_v)) continue;
+      Result<int64_t> to = cast->attrs.GetInt("to", 0);
+      if (!to.ok() || *to != 1) continue;
+      const Node* mmi = produced_by(cast->inputs[0], "MatMulInteger");
+      if (mmi == nullptr || !single_use(cast->inputs[0])) continue;
+      const Node* dql = produced_by(mmi->inputs[0], "DynamicQuantizeLinear");
+      if (dql == nullptr || dql->outputs.size() < 3 || mmi->outputs[0] == kNoValue) continue;
+      // a_zero_point must be the DQL's own (or absent, meaning 0: not ours).
+      if (mmi->input(2) != dql->outputs[2] || dql->outputs[2] == kNoValue) continue;
+      const Tensor* w = ConstantOf(g, mmi->inputs[1], DType::kS8);
+      if (w == nullptr || w->shape().size() != 2) continue;
+      const int64_t n = w->shape()[1];
+      if (const ValueId bz = mmi->input(3); bz != kNoValue) {
+        const Tensor* z = g.values[bz].is_constant() ? g.values[bz].constant.get() : nullptr;
+        if (z == nullptr || (z->dtype() != DType::kS8 && z->dtype() != DType::kU8)) continue;
+        bool zero = true;
+        for (int64_t i = 0; i < z->num_elements(); ++i) zero = zero && z->data_as<int8_t>()[i] == 0;
+        if (!zero) continue;
+      }
+      // scales = Mul(x_scale, w_scale) with w_scale constant [N], [1] or [].
+      const Tensor* ws = nullptr;
+      for (int so = 0; so < 2 && ws == nullptr; ++so) {
+        if (scales->inputs[so] != dql->outputs[1]) continue;
+        const Tensor* t = ConstantOf(g, scales->inputs[1 - so], DType::kF32);
+        if (t != nullptr && (t->num_elements() == n || t->num_elements() == 1) && t->shape().size() <= 1) ws = t;
+      }
+      if (ws == nullptr) continue;
+      ASSIGN_OR_RETURN(Tensor w_scale, Tensor::Make(DType::kF32, {n}));
+      for (int64_t col = 0; col < n; ++col) {
+        w_scale.mutable_data_as<float>()[col] = ws->data_as<float>()[ws->num_elements() == 1 ? 0 : col];
+      }
+      Node fused_node;
+      fused_node.name = mmi->name.empty() ? g.UniqueName("dynamic_quant_matmul") : mmi->name + "_fused";
+      fused_node.op = std::string(kOpDynamicQuantMatMul);
+      fused_node.inputs = {dql->inputs[0], mmi->inputs[1],
+                           g.AddConstant(g.UniqueName(fused_node.name + "_w_scale"), std::move(w_scale))};
+      ValueId y = mul.outputs[0];
+      int last = static_cast<int>(idx);
+      // An Add of a constant per-output bias right after joins the epilogue.
+      if (single_use(y)) {
+        for (size_t a = 0; a < g.nodes.size(); ++a) {
+          const Node& add = g.nodes[a];
+          if (add.op != "Add" || add.inputs.size() != 2 || remove[a]) continue;
+          const int yi = add.inputs[0] == y ? 0 : add.inputs[1] == y ? 1 : -1;
+          if (yi < 0) continue;
+          const Tensor* b = ConstantOf(g, add.inputs[1 - yi], DType::kF32);
+          if (b == nullptr || b->num_elements() != n) break;
+          if (!(b->shape().size() == 1 || (b->shape().size() == 2 && b->shape()[0] == 1))) break;
+          if (g.values[mmi->inputs[0]].shape.size() < b->shape().size()) break;
+          ASSIGN_OR_RETURN(Tensor bias, b->Reshaped({n}));
+          fused_node.inputs.push_back(g.AddConstant(g.UniqueName(fused_node.name + "_bias"), std::move(bias)));
+          y = add.outputs[0];
+          remove[a] = true;
+          last = std::max(last, static_cast<int>(a));
+          break;
+        }
+      }
+      fused_node.outputs = {y};
+      remove[idx] = true;
+      remove[producer[cast_v]] = true;
+      remove[producer[cast->inputs[0]]] = true;
+      fused_nodes.push_back(std::move(fused_node));
+      fused_at.push_back(last);
+      ++fused;
+      break;
+    }
+  }
+  if (fused == 0) return 0;
+  std::vector<Node> kept;
+  for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
+    if (!remove[idx]) kept.push_back(std::move(g.nodes[idx]));
+    for (size_t f = 0; f < fused_at.size(); ++f) {
+      if (fused_at[f] == static_cast<int>(idx)) kept.push_back(std::move(fused_nodes[f]));
+    }
+  }
+  g.nodes = std::move(kept);
+  RETURN_NOT_OK(g.SortTopologically());
+  return fused;
+}
+
+}  // namespace edgepipe::nn
