@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command 1: installs every dependency (apt + npm), builds edgepipe
 # (Release), then runs the main job: a 1M-row IMU log generated, converted
-# CSV -> Parquet, inspected and aggregated per sensor, with timings.
+# CSV -> Parquet, inspected and aggregated per sensor, then
+# `edgepipe report --quick`, the seed's benchmark tables regenerated on this
+# machine with the peers side by side (report/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -23,3 +25,6 @@ t "$bin" agg "$out/imu.parquet" --by sensor_id --count --mean ax,ay,az --out "$o
 echo "== per-sensor means ($out/means.csv):" >&2
 cat "$out/means.csv"
 ls -l "$out"
+echo "== edgepipe report --quick (the seed's tables at 1/10 size; the full run is: $bin report --out report/)" >&2
+"$bin" report --quick --out report
+echo "== report written: report/benchmarks.md (results.json, *.svg beside it)" >&2
