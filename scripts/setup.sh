@@ -21,7 +21,8 @@ t() {  # runs a command and prints its wall time
 t "$bin" gen imu --rows 1000000 --sensors 10 --rate 1000 --seed 42 --out "$out/imu.csv"
 t "$bin" convert "$out/imu.csv" "$out/imu.parquet" --compression zstd
 t "$bin" agg "$out/imu.parquet" --by sensor_id --count --mean ax,ay,az --out "$out/means.csv"
-"$bin" inspect "$out/imu.parquet" | head -25
+"$bin" inspect "$out/imu.parquet" > "$out/inspect.txt"
+head -25 "$out/inspect.txt"
 echo "== per-sensor means ($out/means.csv):" >&2
 cat "$out/means.csv"
 ls -l "$out"
