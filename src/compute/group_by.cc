@@ -195,7 +195,12 @@ void UpdateNumeric(AggKind kind, AggState& st, const uint32_t* g, const T* v, co
                    int64_t n) {
   int64_t* cnt = st.cnt.data();
   auto count = [cnt](uint32_t gi) {
-    if constexpr (kNulls) ++cnt[gi];
+    if constexpr (kNulls) {
+      ++cnt[gi];
+    } else {
+      (void)cnt;
+      (void)gi;
+    }
   };
   switch (kind) {
     case AggKind::kSum:
