@@ -16,7 +16,11 @@ case "$preset" in
 esac
 # CI builds the release preset warning-free (-Werror, GCC); the sanitize build is
 # there for its run-time checks and keeps clang's extra warnings as warnings.
-if [ "${CI:-}" = "true" ] && [ "$preset" = "release" ]; then flags+=(-DEDGEPIPE_WERROR=ON); fi
+if [ "${CI:-}" = "true" ] && [ "$preset" = "release" ]; then
+  flags+=(-DEDGEPIPE_WERROR=ON)
+else
+  flags+=(-DEDGEPIPE_WERROR=OFF)
+fi
 jobs="${EDGEPIPE_JOBS:-2}"
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
 cmake --build "$dir" -j "$jobs"
