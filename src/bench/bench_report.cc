@@ -188,4 +188,35 @@ Status WriteJsonFile(const nlohmann::json& doc, const std::string& path) {
   return file->Commit();
 }
 
+Cell CellFromPeerEntry(const nlohmann::json* entry, CellStatus missing_status, std::string_view missing_message) {
+  Cell cell;
+  if (entry == nullptr) {
+    cell.status = missing_status;
+    cell.message = std::string(missing_message);
+    return cell;
+  }
+  if (entry->contains("error")) {
+    const nlohmann::json& error = (*entry)["error"];
+    cell.status = CellStatus::kFailed;
+    cell.message = error.is_string() ? error.get<std::string>() : error.dump();
+    return cell;
+  }
+  std::vector<double> seconds;
+  if (entry->contains("seconds") && (*entry)["seconds"].is_array()) {
+    for (const auto& s : (*entry)["seconds"]) {
+      if (s.is_number()) seconds.push_back(s.get<double>());
+    }
+  }
+  if (seconds.empty()) {
+    cell.status = CellStatus::kFailed;
+    cell.message = "the peer reported no timings";
+    return cell;
+  }
+  cell.status = CellStatus::kOk;
+  cell.samples = SamplesFromSeconds(std::move(seconds));
+  if (entry->contains("bytes") && (*entry)["bytes"].is_number_integer()) cell.bytes = (*entry)["bytes"].get<int64_t>();
+  if (entry->contains("note") && (*entry)["note"].is_string()) cell.message = (*entry)["note"].get<std::string>();
+  return cell;
+}
+
 }  // namespace edgepipe::bench

@@ -262,27 +262,9 @@ Status Scenario::RunPeer(const EngineSpec& spec, int col) {
   if (out.contains("operations") && out["operations"].is_object() && out["operations"].contains(kOp)) {
     entry = &out["operations"][kOp];
   }
-  if (entry == nullptr) {
-    cell.status = CellStatus::kFailed;
-    cell.message = "not reported by the peer";
-    return Status::OK();
-  }
-  if (entry->contains("error")) {
-    cell.status = CellStatus::kFailed;
-    cell.message = (*entry)["error"].is_string() ? (*entry)["error"].get<std::string>() : (*entry)["error"].dump();
-    return Status::OK();
-  }
-  std::vector<double> seconds;
-  if (entry->contains("seconds") && (*entry)["seconds"].is_array()) {
-    for (const auto& s : (*entry)["seconds"]) {
-      if (s.is_number()) seconds.push_back(s.get<double>());
-    }
-  }
-  if (seconds.empty()) {
-    cell.status = CellStatus::kFailed;
-    cell.message = "the peer reported no timings";
-    return Status::OK();
-  }
+  cell = CellFromPeerEntry(entry, CellStatus::kFailed, "not reported by the peer");
+  if (cell.status != CellStatus::kOk) return Status::OK();
+  std::vector<double> seconds = cell.samples.all;
   // A prefix run (the dict loop) is scaled to the full row count: the loop
   // is linear in rows and the 1000 groups stay in cache.
   const int64_t timed_rows = entry->value("rows", options_.rows);
@@ -295,7 +277,6 @@ Status Scenario::RunPeer(const EngineSpec& spec, int col) {
     if (entry->contains("groups") && (*entry)["groups"].is_number_integer()) f.groups = (*entry)["groups"].get<int64_t>();
     if (entry->contains("check") && (*entry)["check"].is_number()) f.check = (*entry)["check"].get<double>();
   }
-  cell.status = CellStatus::kOk;
   cell.samples = SamplesFromSeconds(std::move(seconds));
   return Status::OK();
 }

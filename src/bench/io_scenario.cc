@@ -375,35 +375,15 @@ Status Scenario::RunPeer(const PeerSpec& peer, int col) {
   const nlohmann::json& ops = out.contains("operations") && out["operations"].is_object() ? out["operations"] : empty;
   for (auto& row : report_.rows) {
     Cell& cell = row.cells[col];
-    if (!ops.contains(row.id)) {
-      cell.status = CellStatus::kNotRun;
-      cell.message = "not reported by the peer";
-      continue;
-    }
-    const nlohmann::json& entry = ops[row.id];
-    if (entry.contains("error")) {
-      cell.status = CellStatus::kFailed;
-      cell.message = entry["error"].is_string() ? entry["error"].get<std::string>() : entry["error"].dump();
-      continue;
-    }
-    std::vector<double> seconds;
-    if (entry.contains("seconds") && entry["seconds"].is_array()) {
-      for (const auto& s : entry["seconds"]) {
-        if (s.is_number()) seconds.push_back(s.get<double>());
-      }
-    }
-    if (seconds.empty()) {
-      cell.status = CellStatus::kFailed;
-      cell.message = "the peer reported no timings";
-      continue;
-    }
-    cell.status = CellStatus::kOk;
-    cell.samples = SamplesFromSeconds(std::move(seconds));
-    if (entry.contains("bytes") && entry["bytes"].is_number_integer()) cell.bytes = entry["bytes"].get<int64_t>();
+    const nlohmann::json* entry = ops.contains(row.id) ? &ops[row.id] : nullptr;
+    cell = CellFromPeerEntry(entry, CellStatus::kNotRun, "not reported by the peer");
+    if (cell.status != CellStatus::kOk) continue;
     ResultFacts& f = facts_[row.id][col];
-    if (entry.contains("rows") && entry["rows"].is_number_integer()) f.rows = entry["rows"].get<int64_t>();
-    if (entry.contains("groups") && entry["groups"].is_number_integer()) f.groups = entry["groups"].get<int64_t>();
-    if (entry.contains("check") && entry["check"].is_number()) f.check = entry["check"].get<double>();
+    if (entry->contains("rows") && (*entry)["rows"].is_number_integer()) f.rows = (*entry)["rows"].get<int64_t>();
+    if (entry->contains("groups") && (*entry)["groups"].is_number_integer()) {
+      f.groups = (*entry)["groups"].get<int64_t>();
+    }
+    if (entry->contains("check") && (*entry)["check"].is_number()) f.check = (*entry)["check"].get<double>();
   }
   return Status::OK();
 }

@@ -358,33 +358,11 @@ Status Scenario::RunPeer(const PeerSpec& peer, int col) {
   const nlohmann::json& ops = out.contains("operations") && out["operations"].is_object() ? out["operations"] : empty;
   for (auto& row : report_.rows) {
     Cell& cell = row.cells[col];
-    if (!ops.contains(row.id)) {
-      cell.status = CellStatus::kNotRun;
-      cell.message = "no such API";
-      continue;
-    }
-    const nlohmann::json& entry = ops[row.id];
-    if (entry.contains("error")) {
-      cell.status = CellStatus::kFailed;
-      cell.message = entry["error"].is_string() ? entry["error"].get<std::string>() : entry["error"].dump();
-      continue;
-    }
-    std::vector<double> seconds;
-    if (entry.contains("seconds") && entry["seconds"].is_array()) {
-      for (const auto& s : entry["seconds"]) {
-        if (s.is_number()) seconds.push_back(s.get<double>());
-      }
-    }
-    if (seconds.empty()) {
-      cell.status = CellStatus::kFailed;
-      cell.message = "the peer reported no timings";
-      continue;
-    }
-    cell.status = CellStatus::kOk;
-    cell.samples = SamplesFromSeconds(std::move(seconds));
-    if (entry.contains("note") && entry["note"].is_string()) cell.message = entry["note"].get<std::string>();
-    if (entry.contains("check") && entry["check"].is_number()) checks_[row.id][col] = entry["check"].get<double>();
-    if (entry.value("check_is_prefix", false)) prefix_checks_[col] = true;
+    const nlohmann::json* entry = ops.contains(row.id) ? &ops[row.id] : nullptr;
+    cell = CellFromPeerEntry(entry, CellStatus::kNotRun, "no such API");
+    if (cell.status != CellStatus::kOk) continue;
+    if (entry->contains("check") && (*entry)["check"].is_number()) checks_[row.id][col] = (*entry)["check"].get<double>();
+    if (entry->value("check_is_prefix", false)) prefix_checks_[col] = true;
   }
   return Status::OK();
 }

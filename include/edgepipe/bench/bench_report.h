@@ -34,6 +34,12 @@ struct Cell {
   std::string message;           // why not ok, or a note on an ok cell
 };
 
+// One operation's result as a peer script reports it, {"seconds": [...]}
+// (optional "bytes", "note") or {"error": "..."}, turned into a cell: kOk
+// with the samples, or kFailed with the reason. `entry` null means the peer
+// did not report the operation: `missing_status` with `missing_message`.
+Cell CellFromPeerEntry(const nlohmann::json* entry, CellStatus missing_status, std::string_view missing_message);
+
 struct EngineInfo {
   std::string id;       // "polars": keys Cell maps and JSON
   std::string label;    // "Polars": table header
