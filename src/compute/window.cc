@@ -494,7 +494,9 @@ Result<Table> RollingMean(const Table& input, const RollingOptions& options, con
     uint8_t* valid = validity->mutable_data();
     std::vector<uint8_t> valid_bytes(static_cast<size_t>(n), 0);
     auto run = [&](size_t task) {
-      const auto [gb, ge] = group_tasks[task];
+      // Plain names: clang 14 cannot capture structured bindings.
+      const auto gb = group_tasks[task].first;
+      const auto ge = group_tasks[task].second;
       auto go = [&](auto tag) {
         RollingColumn<decltype(tag)>(col, time, options.period_ns, order, starts, gb, ge, out, valid_bytes.data());
       };
