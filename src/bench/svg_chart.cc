@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kColors[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
                                    "#000000"};
 
-constexpr double kWidth = 960, kLeft = 290, kRight = 110, kTop = 64, kBar = 16, kBarGap = 3, kGroupGap = 12;
+constexpr double kPlotWidth = 560, kRight = 110, kTop = 64, kBar = 16, kBarGap = 3, kGroupGap = 12;
 
 std::string AxisLabel(double v, const std::string& unit) {
   if (v >= 1) return fmt::format("{:g} {}", v, unit);
@@ -62,7 +62,13 @@ std::string RenderBarChartSvg(const BarChart& chart) {
   double dlo = std::isfinite(lo) ? std::floor(std::log10(lo)) : -3;
   double dhi = hi > 0 ? std::ceil(std::log10(hi)) : 0;
   if (dhi <= dlo) dhi = dlo + 1;
-  const double plot_w = kWidth - kLeft - kRight;
+  // The label column fits the longest group label (~6.6 px per character at
+  // 12 px), so long labels are not clipped at the left edge.
+  size_t longest = 0;
+  for (const auto& group : chart.groups) longest = std::max(longest, group.label.size());
+  const double kLeft = std::clamp(16 + 6.6 * static_cast<double>(longest), 200.0, 480.0);
+  const double kWidth = kLeft + kPlotWidth + kRight;
+  const double plot_w = kPlotWidth;
   auto x_of = [&](double v) { return kLeft + (std::log10(v) - dlo) / (dhi - dlo) * plot_w; };
   const double plot_h = bars * (kBar + kBarGap) + static_cast<double>(chart.groups.size()) * kGroupGap;
   const double height = kTop + plot_h + 48;

@@ -102,9 +102,12 @@ TEST(SvgChart, WellFormedEscapedAndLogScaled) {
   }
   // Bar widths are proportional to log10(value / axis start): 1 ms has width ~0,
   // 10 ms one third of 1 s's.
+  // The plot starts at the first decade line (its x depends on the label width).
+  const size_t line = svg.find("<line x1=\"") + 10;
+  const std::string bar_start = "<rect x=\"" + std::to_string(std::lround(std::stod(svg.substr(line)))) + "\"";
   std::vector<double> widths;
-  for (size_t p = svg.find("width=\"", svg.find("<rect x=\"290\"")); p != std::string::npos;
-       p = svg.find("<rect x=\"290\"", p + 1)) {
+  for (size_t p = svg.find("width=\"", svg.find(bar_start)); p != std::string::npos;
+       p = svg.find(bar_start, p + 1)) {
     const size_t w = svg.find("width=\"", p) + 7;
     widths.push_back(std::stod(svg.substr(w)));
   }
