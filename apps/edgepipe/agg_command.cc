@@ -175,7 +175,7 @@ void AddAggCommand(CLI::App* app, RunFn* run) {
       ASSIGN_OR_RETURN(auto writer, OpenOutput(flags->out, result.schema(), out_options));
       for (const auto& batch : result.batches()) RETURN_NOT_OK(writer->Write(batch));
       RETURN_NOT_OK(writer->Close());
-      if (!g_quiet) fmt::print(stderr, "wrote {} groups to {}\n", result.num_rows(), flags->out);
+      if (!g_quiet) fmt::print(stderr, "wrote {} rows to {}\n", result.num_rows(), flags->out);
       return Status::OK();
     };
   });
