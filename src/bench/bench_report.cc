@@ -99,6 +99,7 @@ std::string RenderMarkdownTable(const BenchReport& report) {
       const Cell& cell = row.cells[i];
       out += " " + CellText(cell, row.has_bytes) + " |";
       if (i == 0 || cell.status != CellStatus::kOk) continue;
+      if (i < report.engines.size() && !report.engines[i].is_peer) continue;
       best_peer = std::min(best_peer, cell.samples.median);
       if (cell.bytes) smallest_peer = std::min(smallest_peer, *cell.bytes);
     }

@@ -191,7 +191,10 @@ Result<BenchReport> RunQuantBench(const QuantBenchOptions& o) {
     e.id = c.id;
     e.label = c.label;
     const std::string id = c.id;
-    if (id.rfind("edgepipe", 0) == 0) e.version = report.build.edgepipe_version + ", " + nn::RuntimeDescription();
+    if (id.rfind("edgepipe", 0) == 0) {
+      e.version = report.build.edgepipe_version + ", " + nn::RuntimeDescription();
+      e.is_peer = false;  // edgepipe FP32 has its own ratio line, INT8 vs FP32
+    }
     if (id.rfind("torch", 0) == 0 && !wanted("pytorch")) e.status = CellStatus::kNotRun;
     if (id.rfind("ort", 0) == 0 && !wanted("onnxruntime")) e.status = CellStatus::kNotRun;
     report.engines.push_back(std::move(e));

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 
+#include "edgepipe/core/parallel.h"
 #include "edgepipe/nn/passes.h"
 #include "edgepipe/nn/shape_inference.h"
 #include "nn/kernel.h"
@@ -201,6 +202,7 @@ Result<std::unique_ptr<Plan>> Executor::Impl::BuildPlan(const std::vector<Shape>
     KernelPrepareContext ctx;
     ctx.node = &node;
     ctx.engine = &CpuEngine();
+    ctx.threads = options.threads > 0 ? options.threads : GetNumThreads();
     ctx.inputs.resize(node.inputs.size());
     for (size_t i = 0; i < node.inputs.size(); ++i) {
       if (node.inputs[i] == kNoValue) continue;

@@ -41,6 +41,9 @@ struct KernelPrepareContext {
   // primitive writes (e.g. nChw16c) so the next primitive reads it directly.
   std::vector<KernelTensor> outputs;
   dnnl::engine* engine = nullptr;
+  // ExecutorOptions::threads (0 = all cores): how many pool threads a
+  // direct kernel may split a large enough call over.
+  int threads = 1;
 };
 
 struct KernelRunContext {

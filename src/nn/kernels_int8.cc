@@ -42,6 +42,7 @@ class DynamicQuantMatMulKernel final : public Kernel {
     ASSIGN_OR_RETURN(std::string act, node.attrs.GetString(kAttrActivation, ""));
     if (!act.empty() && act != "Relu") return Decline(node, "fused activation " + act);
     relu_ = act == "Relu";
+    threads_ = ctx->threads;
     const int64_t np = QPaddedN(n_);
     packed_.assign(QPackedBytes(k_, n_), 0);
     PackQWeights(w.constant->data_as<int8_t>(), k_, n_, false, packed_.data());
@@ -65,13 +66,14 @@ class DynamicQuantMatMulKernel final : public Kernel {
     // Mul(x_scale, w_scale) of the ONNX pattern, in the same float order.
     for (size_t col = 0; col < scale_.size(); ++col) scale_[col] = p.scale * w_scale_[col];
     QGemm(a_.data(), m_, k_, packed_.data(), n_, scale_.data(), bias_.empty() ? nullptr : bias_.data(), relu_,
-          static_cast<float*>(ctx.outputs[0]));
+          static_cast<float*>(ctx.outputs[0]), threads_);
     return Status::OK();
   }
 
  private:
   int64_t m_ = 0, k_ = 0, n_ = 0;
   bool relu_ = false;
+  int threads_ = 1;
   std::vector<int8_t> packed_;
   std::vector<float> w_scale_, bias_, scale_;
   std::vector<int16_t> a_;

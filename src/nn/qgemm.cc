@@ -5,6 +5,8 @@
 #include <cstring>
 #include <limits>
 
+#include "edgepipe/core/parallel.h"
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "nn/qgemm.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -79,17 +81,20 @@ void QuantizeRowsImpl(const float* HWY_RESTRICT x, int64_t m, int64_t k, float s
 
 #if !EDGEPIPE_QGEMM_SCALAR
 // kLanes s32 accumulators per vector; a column block of kQBlock needs
-// kVecs of them per row. Up to 4 rows share each weight load: on AVX2 that
-// is 4 x 2 accumulators + 2 weight vectors + 1 broadcast of 16 registers,
-// and 8 vpmaddwd per 2 sign-extending loads (vpmovsxbw, port 5) so the
-// multiply ports (0, 1) stay busy.
+// kVecs of them per row. Up to kTileRows rows share each weight load: on
+// AVX2 that is 4 x 2 accumulators + 2 weight vectors + 1 broadcast of 16
+// registers, and 8 vpmaddwd per 2 sign-extending loads (vpmovsxbw) so the
+// multiply ports stay busy.
 constexpr size_t kLanes = HWY_LANES(int32_t);
 static_assert(kLanes >= 4 && kLanes <= static_cast<size_t>(kQBlock), "block must hold whole vectors");
 constexpr size_t kVecs = static_cast<size_t>(kQBlock) / kLanes;
+constexpr int kTileRows = 4;
 
+// R rows x one column block (columns col0 .. col0 + kQBlock, packed at wp).
 template <int R>
-void QGemmRows(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_t* HWY_RESTRICT packed_w, int64_t n,
-               const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu, float* HWY_RESTRICT y) {
+HWY_INLINE void QGemmTile(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_t* HWY_RESTRICT wp, int64_t n,
+                          int64_t col0, const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu,
+                          float* HWY_RESTRICT y) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Repartition<int16_t, decltype(d32)> d16;
   const hn::Rebind<int8_t, decltype(d16)> d8;
@@ -97,52 +102,58 @@ void QGemmRows(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_t* HWY_REST
   using V32 = decltype(hn::Zero(d32));
   using V16 = decltype(hn::Zero(d16));
   const int64_t pairs = kp / 2;
-  const int64_t np = QPaddedN(n);
-  for (int64_t col0 = 0; col0 < np; col0 += kQBlock) {
-    const int8_t* wp = packed_w + col0 * kp;
-    V32 acc[R][kVecs];
+  // The loops over r and v must be unrolled, or GCC 12 keeps acc[][] on
+  // the stack (a load + store per multiply-add: 2.5x slower).
+  V32 acc[R][kVecs];
+  HWY_UNROLL(4)
+  for (int r = 0; r < R; ++r) {
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kVecs; ++v) acc[r][v] = hn::Zero(d32);
+  }
+  V32 unused = hn::Zero(d32);
+  for (int64_t p = 0; p < pairs; ++p, wp += 2 * kQBlock) {
+    V16 w16[kVecs];
+    HWY_UNROLL(4)
+    for (size_t v = 0; v < kVecs; ++v) w16[v] = hn::PromoteTo(d16, hn::LoadU(d8, wp + v * 2 * kLanes));
+    HWY_UNROLL(4)
     for (int r = 0; r < R; ++r) {
-      for (size_t v = 0; v < kVecs; ++v) acc[r][v] = hn::Zero(d32);
+      int32_t pair;
+      std::memcpy(&pair, a + r * kp + 2 * p, sizeof(pair));
+      const V16 av = hn::BitCast(d16, hn::Set(d32, pair));
+      HWY_UNROLL(4)
+      for (size_t v = 0; v < kVecs; ++v) acc[r][v] = hn::ReorderWidenMulAccumulate(d32, av, w16[v], acc[r][v], unused);
     }
-    V32 unused = hn::Zero(d32);
-    for (int64_t p = 0; p < pairs; ++p, wp += 2 * kQBlock) {
-      V16 w16[kVecs];
-      for (size_t v = 0; v < kVecs; ++v) w16[v] = hn::PromoteTo(d16, hn::LoadU(d8, wp + v * 2 * kLanes));
-      for (int r = 0; r < R; ++r) {
-        int32_t pair;
-        std::memcpy(&pair, a + r * kp + 2 * p, sizeof(pair));
-        const V16 av = hn::BitCast(d16, hn::Set(d32, pair));
-        for (size_t v = 0; v < kVecs; ++v) acc[r][v] = hn::ReorderWidenMulAccumulate(d32, av, w16[v], acc[r][v], unused);
-      }
-    }
-    for (int r = 0; r < R; ++r) {
-      for (size_t v = 0; v < kVecs; ++v) {
-        const int64_t col = col0 + static_cast<int64_t>(v * kLanes);
-        if (col >= n) break;
-        auto f = hn::Mul(hn::ConvertTo(df, acc[r][v]), hn::LoadU(df, scale + col));
-        if (bias != nullptr) f = hn::Add(f, hn::LoadU(df, bias + col));
-        if (relu) f = hn::Max(f, hn::Zero(df));
-        float* yr = y + r * n + col;
-        if (col + static_cast<int64_t>(kLanes) <= n) {
-          hn::StoreU(f, df, yr);
-        } else {
-          HWY_ALIGN float tmp[kLanes];
-          hn::Store(f, df, tmp);
-          std::memcpy(yr, tmp, static_cast<size_t>(n - col) * sizeof(float));
-        }
+  }
+  for (int r = 0; r < R; ++r) {
+    for (size_t v = 0; v < kVecs; ++v) {
+      const int64_t col = col0 + static_cast<int64_t>(v * kLanes);
+      if (col >= n) break;
+      auto f = hn::Mul(hn::ConvertTo(df, acc[r][v]), hn::LoadU(df, scale + col));
+      if (bias != nullptr) f = hn::Add(f, hn::LoadU(df, bias + col));
+      if (relu) f = hn::Max(f, hn::Zero(df));
+      float* yr = y + r * n + col;
+      if (col + static_cast<int64_t>(kLanes) <= n) {
+        hn::StoreU(f, df, yr);
+      } else {
+        HWY_ALIGN float tmp[kLanes];
+        hn::Store(f, df, tmp);
+        std::memcpy(yr, tmp, static_cast<size_t>(n - col) * sizeof(float));
       }
     }
   }
 }
 #endif
 
+const char* TargetNameImpl() { return hwy::TargetName(HWY_TARGET); }
+
 void QGemmImpl(const int16_t* HWY_RESTRICT a, int64_t m, int64_t k, const int8_t* HWY_RESTRICT packed_w, int64_t n,
-               const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu, float* HWY_RESTRICT y) {
+               const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu, int64_t block_begin,
+               int64_t block_end, float* HWY_RESTRICT y) {
   const int64_t kp = QPaddedK(k);
 #if EDGEPIPE_QGEMM_SCALAR
   const int64_t pairs = kp / 2;
   for (int64_t row = 0; row < m; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
+    for (int64_t col = block_begin * kQBlock; col < std::min(n, block_end * kQBlock); ++col) {
       const int64_t block = col / kQBlock, c = col % kQBlock;
       const int8_t* wp = packed_w + block * kQBlock * kp;
       int32_t acc = 0;
@@ -154,13 +165,23 @@ void QGemmImpl(const int16_t* HWY_RESTRICT a, int64_t m, int64_t k, const int8_t
     }
   }
 #else
-  int64_t row = 0;
-  for (; row + 4 <= m; row += 4) QGemmRows<4>(a + row * kp, kp, packed_w, n, scale, bias, relu, y + row * n);
-  switch (m - row) {
-    case 3: QGemmRows<3>(a + row * kp, kp, packed_w, n, scale, bias, relu, y + row * n); break;
-    case 2: QGemmRows<2>(a + row * kp, kp, packed_w, n, scale, bias, relu, y + row * n); break;
-    case 1: QGemmRows<1>(a + row * kp, kp, packed_w, n, scale, bias, relu, y + row * n); break;
-    default: break;
+  // Column blocks outside, rows inside: a block's weights (kp x 16 bytes,
+  // 16 KiB at K = 1024) stay in L1 while every row passes over them, so the
+  // weights leave memory once per call instead of once per kTileRows rows
+  // (at batch 32 that was 8 passes over 1 MiB per layer: 2.5x slower).
+  for (int64_t block = block_begin; block < block_end; ++block) {
+    const int64_t col0 = block * kQBlock;
+    const int8_t* wp = packed_w + col0 * kp;
+    int64_t row = 0;
+    for (; row + kTileRows <= m; row += kTileRows) {
+      QGemmTile<kTileRows>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n);
+    }
+    switch (m - row) {
+      case 3: QGemmTile<3>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
+      case 2: QGemmTile<2>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
+      case 1: QGemmTile<1>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
+      default: break;
+    }
   }
 #endif
 }
@@ -173,6 +194,9 @@ namespace edgepipe::nn {
 HWY_EXPORT(MinMaxImpl);
 HWY_EXPORT(QuantizeRowsImpl);
 HWY_EXPORT(QGemmImpl);
+HWY_EXPORT(TargetNameImpl);
+
+const char* QGemmTargetName() { return HWY_DYNAMIC_DISPATCH(TargetNameImpl)(); }
 
 void PackQWeights(const int8_t* w, int64_t k, int64_t n, bool trans, int8_t* dst) {
   const int64_t kp = QPaddedK(k), np = QPaddedN(n);
@@ -215,8 +239,19 @@ void QuantizeRowsS16(const float* x, int64_t m, int64_t k, DynamicQuantParams p,
 }
 
 void QGemm(const int16_t* a, int64_t m, int64_t k, const int8_t* packed_w, int64_t n, const float* scale,
-           const float* bias, bool relu, float* y) {
-  HWY_DYNAMIC_DISPATCH(QGemmImpl)(a, m, k, packed_w, n, scale, bias, relu, y);
+           const float* bias, bool relu, float* y, int threads) {
+  const int64_t blocks = QPaddedN(n) / kQBlock;
+  const int64_t macs = m * QPaddedK(k) * QPaddedN(n);
+  const int64_t tasks = threads > 1 && macs >= kQGemmParallelMinMacs ? std::min<int64_t>(threads, blocks) : 1;
+  auto* impl = HWY_DYNAMIC_DISPATCH(QGemmImpl);
+  if (tasks == 1) {
+    impl(a, m, k, packed_w, n, scale, bias, relu, 0, blocks, y);
+    return;
+  }
+  // Whole column blocks per task: tasks write disjoint columns of y.
+  ParallelFor(tasks, [&](int64_t task) {
+    impl(a, m, k, packed_w, n, scale, bias, relu, blocks * task / tasks, blocks * (task + 1) / tasks, y);
+  });
 }
 
 void QGemmReference(const float* x, int64_t m, int64_t k, const int8_t* w, int64_t n, const float* w_scale,

@@ -51,9 +51,18 @@ void QuantizeRowsS16(const float* x, int64_t m, int64_t k, DynamicQuantParams p,
 
 // y[M,N] = float(a_s16 * w) * (a_scale * w_scale[n]) + bias[n], then ReLU
 // when `relu`. `scale` and `bias` hold QPaddedN(n) floats (bias may be
-// null). `a` is QuantizeRowsS16's output.
+// null). `a` is QuantizeRowsS16's output. With threads > 1 and at least
+// kQGemmParallelMinMacs multiply-adds, column blocks are split over up to
+// `threads` tasks of the process pool (ParallelFor); the result is the same
+// for any thread count (each output element is one exact s32 sum).
 void QGemm(const int16_t* a, int64_t m, int64_t k, const int8_t* packed_w, int64_t n, const float* scale,
-           const float* bias, bool relu, float* y);
+           const float* bias, bool relu, float* y, int threads = 1);
+// Below this, waking a second thread costs more than it saves (measured
+// with bench/nn nn_benchmark BM_QGemm).
+inline constexpr int64_t kQGemmParallelMinMacs = int64_t{1} << 19;
+
+// The Highway target QGemm dispatches to ("AVX2", "EMU128", ...).
+const char* QGemmTargetName();
 
 // The scalar oracle: the whole composition on unpacked w ([K,N]), one
 // element at a time, in the ONNX op order.

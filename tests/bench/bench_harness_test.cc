@@ -182,6 +182,15 @@ TEST(ReportTest, MarkdownShowsRatiosSizesAndMissingPeers) {
   EXPECT_NE(table.find("**1.058× (larger)**"), std::string::npos) << table;
 }
 
+TEST(ReportTest, OwnVariantsAreNotPeers) {
+  BenchReport r = TwoRowReport();
+  r.engines[2].is_peer = false;  // say DuckDB were edgepipe's own FP32 column
+  const std::string table = RenderMarkdownTable(r);
+  // The write row's fastest is then Polars (0.40), not DuckDB (0.20).
+  EXPECT_NE(table.find("1.33× faster"), std::string::npos) << table;
+  EXPECT_EQ(table.find("**1.50× slower**"), std::string::npos) << table;
+}
+
 TEST(ReportTest, JsonHasOneEntryPerOperationAndEngine) {
   const nlohmann::json doc = ToJson(TwoRowReport());
   ASSERT_EQ(doc["results"].size(), 6u);

@@ -47,6 +47,9 @@ struct EngineInfo {
   CellStatus status = CellStatus::kOk;  // the engine as a whole (not installed, failed to start, ...)
   std::string message;
   nlohmann::json details;  // anything else worth recording (node version, threads, package versions)
+  // False for edgepipe's own other variants (e.g. its FP32 next to its
+  // INT8): shown, but not a peer in the "vs fastest peer" column.
+  bool is_peer = true;
 };
 
 struct OperationRow {

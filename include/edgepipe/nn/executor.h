@@ -25,8 +25,10 @@ namespace edgepipe::nn {
 
 struct ExecutorOptions {
   // Threads for oneDNN primitives (its OpenMP runtime here); 0 leaves the
-  // OpenMP default (OMP_NUM_THREADS or all cores). Direct kernels are
-  // single-threaded: they only take shapes too small to split.
+  // OpenMP default (OMP_NUM_THREADS or all cores). The INT8 GEMM splits
+  // large calls over this many tasks of the process pool (core/parallel.h);
+  // the FP32 direct kernels are single-threaded: they only take shapes too
+  // small to split.
   int threads = 1;
   bool optimize = true;        // run OptimizeGraph() in Create()
   bool direct_kernels = true;  // false: oneDNN wherever it has a primitive (for measurements)
