@@ -368,13 +368,17 @@ Result<BenchReport> RunModelBench(const ModelBenchOptions& o) {
     e.id = "edgepipe:" + p;
     e.label = "edgepipe " + fs::path(p).filename().string();
     e.version = report.build.edgepipe_version;
+    e.is_peer = false;  // another model, not another engine
     report.engines.push_back(std::move(e));
   }
+  report.engines.front().is_peer = true;
   if (o.compare) {
     for (const auto& p : o.model_paths) {
       EngineInfo e;
       e.id = "ort:" + p;
       e.label = "ORT " + fs::path(p).filename().string();
+      // Only ONNX Runtime on the subject's own file is its peer.
+      e.is_peer = p == o.model_paths.front();
       report.engines.push_back(std::move(e));
     }
   }
