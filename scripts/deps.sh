@@ -53,3 +53,27 @@ if [ -f package-lock.json ]; then
     echo "[deps] npm: node_modules up to date" >&2
   fi
 fi
+
+# OpenBLAS for the PyTorch FP32 peer only, unpacked into .deps/ rather than
+# installed: installing libopenblas0 would make it the system's libblas.so.3
+# (update-alternatives), and Debian's torch runs on the reference BLAS by
+# default. `bench quant` runs one extra PyTorch FP32 column with
+# LD_LIBRARY_PATH=.deps/openblas (docs/nn.md).
+OPENBLAS_DIR=.deps/openblas
+if [ ! -f "$OPENBLAS_DIR/libblas.so.3" ]; then
+  echo "[deps] OpenBLAS (unpacked into $OPENBLAS_DIR, not installed)" >&2
+  tmp=$(mktemp -d)
+  multiarch=$(gcc -print-multiarch)
+  # apt-get download writes to the current directory (as root it warns that
+  # _apt cannot write there; harmless). Not fatal: without it the column
+  # says "not installed".
+  if (cd "$tmp" && apt-get download -qq libopenblas0-pthread 2>/dev/null && dpkg-deb -x libopenblas0-pthread_*.deb root); then
+    mkdir -p "$OPENBLAS_DIR"
+    cp -a "$tmp/root/usr/lib/$multiarch/openblas-pthread/." "$OPENBLAS_DIR"/
+  else
+    echo "[deps] warning: could not download libopenblas0-pthread; bench quant will skip PyTorch on OpenBLAS" >&2
+  fi
+  rm -rf "$tmp"
+else
+  echo "[deps] OpenBLAS: $OPENBLAS_DIR present" >&2
+fi
