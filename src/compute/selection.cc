@@ -142,8 +142,11 @@ Result<Column> Filter(const Column& values, const Column& selection) {
   int64_t count = 0;
   for (int64_t base = 0; base < n; base += 64) count += std::popcount(words.Word(base));
 
-  const int width = TypeByteWidth(values.type());
-  if (values.type() == Type::kString || values.type() == Type::kBool) {
+  // Dictionary strings are filtered as their int32 codes and keep the
+  // dictionary: no string bytes are touched.
+  const bool dict = values.is_dictionary();
+  const int width = dict ? 4 : TypeByteWidth(values.type());
+  if (!dict && (values.type() == Type::kString || values.type() == Type::kBool)) {
     ASSIGN_OR_RETURN(auto rows, SelectedRows(selection, count));
     return values.type() == Type::kString ? GatherStrings(values, count, rows) : GatherBools(values, count, rows);
   }
@@ -161,6 +164,7 @@ Result<Column> Filter(const Column& values, const Column& selection) {
     ASSIGN_OR_RETURN(auto rows, SelectedRows(selection, count));
     ASSIGN_OR_RETURN(validity, GatherValidity(values, count, [&](int64_t j) { return rows[j]; }, &nulls));
   }
+  if (dict) return Column::MakeDictionary(count, std::move(out), values.dictionary(), std::move(validity), nulls);
   return Column(values.type(), count, std::move(out), std::move(validity), nulls);
 }
 
@@ -180,12 +184,15 @@ Result<Column> Take(const Column& values, const Column& indices) {
     }
   }
   auto src_row = [&](int64_t j) -> int64_t { return indices.IsValid(j) ? idx[j] : -1; };
-  if (values.type() == Type::kString || values.type() == Type::kBool) {
+  // Dictionary strings: gather the int32 codes (a null index gets code 0,
+  // which MakeDictionary accepts for null rows) and keep the dictionary.
+  const bool dict = values.is_dictionary();
+  if (!dict && (values.type() == Type::kString || values.type() == Type::kBool)) {
     std::vector<int64_t> rows(static_cast<size_t>(out_len));
     for (int64_t j = 0; j < out_len; ++j) rows[j] = src_row(j);
     return values.type() == Type::kString ? GatherStrings(values, out_len, rows) : GatherBools(values, out_len, rows);
   }
-  const int width = TypeByteWidth(values.type());
+  const int width = dict ? 4 : TypeByteWidth(values.type());
   ASSIGN_OR_RETURN(auto out, internal::AllocateValues(out_len, width));
   if (out_len > 0) {
     const uint8_t* src = n > 0 ? values.values_buffer()->data() + values.offset() * width : nullptr;
@@ -208,6 +215,7 @@ Result<Column> Take(const Column& values, const Column& indices) {
   if ((values.null_count() > 0 && values.validity_bits() != nullptr) || indices.null_count() > 0) {
     ASSIGN_OR_RETURN(validity, GatherValidity(values, out_len, src_row, &nulls));
   }
+  if (dict) return Column::MakeDictionary(out_len, std::move(out), values.dictionary(), std::move(validity), nulls);
   return Column(values.type(), out_len, std::move(out), std::move(validity), nulls);
 }
 

@@ -257,6 +257,33 @@ Result<std::vector<uint32_t>> RowGroupIds(const RecordBatch& batch, const std::v
     switch (col.type()) {
       case Type::kString: {
         StringGroupMap map;
+        if (col.is_dictionary()) {
+          // Hash each dictionary entry once, on its first use; rows then
+          // map code -> id by array lookup. Duplicate entries hash to the
+          // same id, so a non-unique dictionary groups correctly.
+          const Column& dict = *col.dictionary();
+          const int32_t* codes = col.dictionary_codes();
+          const int32_t* offs = dict.string_offsets();
+          const uint8_t* data = dict.string_data();
+          std::vector<uint32_t> code_ids(static_cast<size_t>(dict.length()), kNoGroup);
+          for (int64_t row_idx = 0; row_idx < n; ++row_idx) {
+            if (col.IsNull(row_idx)) {
+              ids[row_idx] = null_group();
+              continue;
+            }
+            const int32_t code = codes[row_idx];
+            uint32_t id = code_ids[static_cast<size_t>(code)];
+            if (id == kNoGroup) {
+              const uint8_t* p = data + offs[code];
+              const uint32_t len = static_cast<uint32_t>(offs[code + 1] - offs[code]);
+              id = map.FindOrInsert(p, len, HashBytes(p, len), card);
+              if (id == card) ++card;
+              code_ids[static_cast<size_t>(code)] = id;
+            }
+            ids[row_idx] = id;
+          }
+          break;
+        }
         const int32_t* offs = col.string_offsets();
         const uint8_t* data = col.string_data();
         for (int64_t row_idx = 0; row_idx < n; ++row_idx) {

@@ -44,6 +44,90 @@ Result<Column> Column::MakeNull(Type type, int64_t length) {
   return Column(type, length, std::move(values), std::move(validity), length);
 }
 
+Result<Column> Column::MakeDictionary(int64_t length, std::shared_ptr<Buffer> codes,
+                                      std::shared_ptr<const Column> dictionary, std::shared_ptr<Buffer> validity,
+                                      int64_t null_count, int64_t offset) {
+  if (dictionary == nullptr || dictionary->type() != Type::kString || dictionary->is_dictionary()) {
+    return Status::InvalidArgument("dictionary column: the dictionary must be a plain string column");
+  }
+  if (length < 0 || offset < 0 || codes == nullptr ||
+      codes->size() < static_cast<size_t>(offset + length) * sizeof(int32_t)) {
+    return Status::InvalidArgument("dictionary column: codes buffer holds fewer than offset + length int32 codes");
+  }
+  if (validity != nullptr && validity->size() < static_cast<size_t>(bit_util::BytesForBits(offset + length))) {
+    return Status::InvalidArgument("dictionary column: validity buffer shorter than offset + length bits");
+  }
+  Column col(Type::kString, length, std::move(codes), std::move(validity), null_count, offset);
+  // One unsigned compare per code catches negatives too; the OR-reduction
+  // keeps the loop branch-free so it vectorizes.
+  const uint32_t dict_len = static_cast<uint32_t>(std::min<int64_t>(dictionary->length(), INT32_MAX));
+  const int32_t* c = col.values_->data_as<int32_t>() + offset;
+  const uint8_t* valid = col.validity_bits();
+  int64_t bad = -1;
+  if (valid == nullptr) {
+    bool any_bad = false;
+    for (int64_t i = 0; i < length; ++i) any_bad |= static_cast<uint32_t>(c[i]) >= dict_len;
+    if (any_bad) {
+      for (int64_t i = 0; i < length && bad < 0; ++i) {
+        if (static_cast<uint32_t>(c[i]) >= dict_len) bad = i;
+      }
+    }
+  } else {
+    // Null rows may hold code 0 even when the dictionary is empty.
+    for (int64_t i = 0; i < length && bad < 0; ++i) {
+      if (static_cast<uint32_t>(c[i]) >= dict_len && (c[i] != 0 || bit_util::GetBit(valid, offset + i))) bad = i;
+    }
+  }
+  if (bad >= 0) {
+    return Status::InvalidArgument("dictionary column: row " + std::to_string(bad) + " has code " +
+                                   std::to_string(c[bad]) + ", dictionary has " +
+                                   std::to_string(dictionary->length()) + " entries");
+  }
+  col.dictionary_ = std::move(dictionary);
+  return col;
+}
+
+Result<Column> Column::DecodeDictionary() const {
+  if (dictionary_ == nullptr) return *this;
+  const Column& dict = *dictionary_;
+  const int32_t* codes = dictionary_codes();
+  const int32_t* dict_offs = dict.string_offsets();
+  const uint8_t* dict_data = dict.string_data();
+  // Sizing pass: exact byte count, so one allocation and no growth checks.
+  int64_t total = 0;
+  const uint8_t* valid = validity_bits();
+  for (int64_t i = 0; i < length_; ++i) {
+    if (valid != nullptr && !bit_util::GetBit(valid, offset_ + i)) continue;
+    const int32_t c = codes[i];
+    total += dict_offs[c + 1] - dict_offs[c];
+  }
+  if (total > INT32_MAX) {
+    return Status::InvalidArgument("decoding dictionary column: string bytes exceed 2 GiB in one batch");
+  }
+  ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate(static_cast<size_t>(length_ + 1) * sizeof(int32_t)));
+  ASSIGN_OR_RETURN(auto data, Buffer::Allocate(static_cast<size_t>(total)));
+  int32_t* out_offs = offsets->mutable_data_as<int32_t>();
+  uint8_t* out = data->mutable_data();
+  int32_t pos = 0;
+  out_offs[0] = 0;
+  for (int64_t i = 0; i < length_; ++i) {
+    if (valid == nullptr || bit_util::GetBit(valid, offset_ + i)) {
+      const int32_t c = codes[i];
+      const int32_t n = dict_offs[c + 1] - dict_offs[c];
+      if (n > 0) std::memcpy(out + pos, dict_data + dict_offs[c], static_cast<size_t>(n));
+      pos += n;
+    }
+    out_offs[i + 1] = pos;
+  }
+  // Validity is shared; its bits stay at offset_, so rebase only if needed.
+  std::shared_ptr<Buffer> validity = validity_;
+  if (validity != nullptr && offset_ != 0) {
+    ASSIGN_OR_RETURN(validity, Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(length_))));
+    bit_util::CopyBitmap(validity_->data(), offset_, length_, validity->mutable_data(), 0);
+  }
+  return MakeString(length_, std::move(offsets), std::move(data), std::move(validity), null_count_);
+}
+
 Column Column::Slice(int64_t offset, int64_t length) const {
   Column out = *this;
   offset = std::clamp<int64_t>(offset, 0, length_);

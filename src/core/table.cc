@@ -21,10 +21,101 @@ Status Table::Append(RecordBatch batch) {
   return Status::OK();
 }
 
+namespace {
+
+// All parts dictionary-encoded: concatenate the codes and keep the
+// dictionary. Parts sharing one dictionary (the batches of a Parquet column
+// chunk) keep it as is; distinct dictionaries are appended into one and the
+// codes rebased, which is valid since a dictionary need not be unique. No
+// string is hashed or compared.
+Result<Column> ConcatenateDictionaryColumns(const std::vector<Column>& columns) {
+  std::vector<const Column*> dicts;       // distinct dictionaries, first-seen order
+  std::vector<int32_t> code_base(columns.size());
+  int64_t total = 0, nulls = 0, dict_rows = 0;
+  for (size_t part = 0; part < columns.size(); ++part) {
+    const Column& c = columns[part];
+    total += c.length();
+    nulls += c.null_count();
+    const Column* d = c.dictionary().get();
+    int64_t base = 0;
+    bool found = false;
+    for (const Column* seen : dicts) {
+      if (seen == d) {
+        found = true;
+        break;
+      }
+      base += seen->length();
+    }
+    if (!found) {
+      dicts.push_back(d);
+      dict_rows += d->length();
+      if (dict_rows > INT32_MAX) return Status::InvalidArgument("concatenated dictionary exceeds 2^31 entries");
+    }
+    code_base[part] = static_cast<int32_t>(base);
+  }
+  std::shared_ptr<const Column> dictionary = columns[0].dictionary();
+  if (dicts.size() > 1) {
+    std::vector<Column> plain;
+    plain.reserve(dicts.size());
+    for (const Column* d : dicts) plain.push_back(*d);
+    ASSIGN_OR_RETURN(Column merged, ConcatenateColumns(plain));
+    dictionary = std::make_shared<const Column>(std::move(merged));
+  }
+  ASSIGN_OR_RETURN(auto codes, Buffer::Allocate(static_cast<size_t>(total) * sizeof(int32_t)));
+  std::shared_ptr<Buffer> validity;
+  if (nulls > 0) {
+    ASSIGN_OR_RETURN(validity, Buffer::Allocate(static_cast<size_t>(bit_util::BytesForBits(total))));
+  }
+  int32_t* out = codes->mutable_data_as<int32_t>();
+  int64_t row = 0;
+  for (size_t part = 0; part < columns.size(); ++part) {
+    const Column& c = columns[part];
+    const int32_t* in = c.dictionary_codes();
+    const int32_t base = code_base[part];
+    if (c.dictionary()->length() == 0) {
+      // Every row is null with code 0; rebased, 0 could point past the end.
+      std::memset(out + row, 0, static_cast<size_t>(c.length()) * sizeof(int32_t));
+    } else {
+      for (int64_t i = 0; i < c.length(); ++i) out[row + i] = in[i] + base;
+    }
+    if (validity) {
+      if (c.validity_bits()) {
+        bit_util::CopyBitmap(c.validity_bits(), c.offset(), c.length(), validity->mutable_data(), row);
+      } else {
+        for (int64_t i = 0; i < c.length(); ++i) bit_util::SetBit(validity->mutable_data(), row + i);
+      }
+    }
+    row += c.length();
+  }
+  return Column::MakeDictionary(total, std::move(codes), std::move(dictionary), std::move(validity), nulls);
+}
+
+}  // namespace
+
 Result<Column> ConcatenateColumns(const std::vector<Column>& columns) {
   if (columns.size() == 1) return columns[0];
   if (columns.empty()) return Status::InvalidArgument("nothing to concatenate");
   const Type type = columns[0].type();
+  if (type == Type::kString) {
+    bool all_dict = true, any_dict = false;
+    for (const auto& c : columns) {
+      if (c.type() != type) return Status::InvalidArgument("cannot concatenate columns of different types");
+      all_dict &= c.is_dictionary();
+      any_dict |= c.is_dictionary();
+    }
+    if (all_dict) return ConcatenateDictionaryColumns(columns);
+    if (any_dict) {
+      // Mixed (a Parquet chunk that fell back to PLAIN beside dictionary
+      // chunks): decode to plain strings, the common representation.
+      std::vector<Column> plain;
+      plain.reserve(columns.size());
+      for (const auto& c : columns) {
+        ASSIGN_OR_RETURN(Column p, c.DecodeDictionary());
+        plain.push_back(std::move(p));
+      }
+      return ConcatenateColumns(plain);
+    }
+  }
   int64_t total = 0, nulls = 0, string_bytes = 0;
   for (const auto& c : columns) {
     if (c.type() != type) return Status::InvalidArgument("cannot concatenate columns of different types");

@@ -38,6 +38,24 @@ bool LooksNull(const char* p, size_t n) {
   }
 }
 
+// Bytes of the strings in rows [begin, end) (null rows count their slot).
+size_t StringBytes(const Column& col, int64_t begin, int64_t end) {
+  if (!col.is_dictionary()) {
+    const int32_t* offs = col.string_offsets();
+    return static_cast<size_t>(offs[end] - offs[begin]);
+  }
+  const Column& dict = *col.dictionary();
+  // Null rows may hold code 0 of an empty dictionary; nothing to look up then.
+  if (dict.length() == 0) return 0;
+  const int32_t* codes = col.dictionary_codes();
+  const int32_t* dict_offs = dict.string_offsets();
+  size_t bytes = 0;
+  for (int64_t row = begin; row < end; ++row) {
+    bytes += static_cast<size_t>(dict_offs[codes[row] + 1] - dict_offs[codes[row]]);
+  }
+  return bytes;
+}
+
 class Formatter {
  public:
   explicit Formatter(const CsvWriteOptions& options) : options_(options) {
@@ -121,10 +139,7 @@ class Formatter {
     for (int c = 0; c < num_cols; ++c) {
       const Column& col = batch.column(c);
       bound += static_cast<size_t>(end - begin) * (MaxValueBytes(col.type(), options_.timestamp_format) + 1);
-      if (col.type() == Type::kString && end > begin) {
-        const int32_t* offs = col.string_offsets();
-        bound += 2 * static_cast<size_t>(offs[end] - offs[begin]);
-      }
+      if (col.type() == Type::kString && end > begin) bound += 2 * StringBytes(col, begin, end);
     }
     bound += static_cast<size_t>(end - begin) + 1;
     if (buffer->size() < bound) buffer->resize(bound);

@@ -3,9 +3,12 @@
 // Layout follows Arrow: a validity bitmap (LSB-first, absent when there are
 // no nulls), a values buffer (fixed-width values, bits for kBool, or int32
 // offsets of length+1 for kString) and, for strings, a byte buffer.
-// Copying a Column copies three shared_ptrs; Slice() is zero-copy.
+// A kString column may instead be dictionary-encoded: int32 codes into a
+// shared plain string column (see MakeDictionary).
+// Copying a Column copies four shared_ptrs; Slice() is zero-copy.
 // Thread safety: const methods may be called concurrently.
 
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -31,6 +34,16 @@ class Column {
                            int64_t offset = 0);
   // A column of `length` nulls.
   static Result<Column> MakeNull(Type type, int64_t length);
+  // Dictionary-encoded strings. Logical type stays kString; values_ holds
+  // int32 codes (one per row, offset applies) into `dictionary`, a plain
+  // (non-dictionary) kString column. Codes of null rows are unspecified but
+  // in range [0, dictionary->length()) or 0; non-null codes are in range
+  // (checked by MakeDictionary: InvalidArgument otherwise). A dictionary may hold
+  // entries no row uses, and need not be unique (Parquet's need not be).
+  static Result<Column> MakeDictionary(int64_t length, std::shared_ptr<Buffer> codes,
+                                       std::shared_ptr<const Column> dictionary,
+                                       std::shared_ptr<Buffer> validity = nullptr, int64_t null_count = -1,
+                                       int64_t offset = 0);
 
   Type type() const { return type_; }
   int64_t length() const { return length_; }
@@ -48,13 +61,33 @@ class Column {
     return values_->data_as<T>() + offset_;
   }
   bool GetBool(int64_t i) const { return bit_util::GetBit(values_->data(), offset_ + i); }
+  // Works for plain and dictionary string columns.
   std::string_view GetString(int64_t i) const {
+    if (dictionary_ != nullptr) [[unlikely]] {
+      return dictionary_->GetString(values_->data_as<int32_t>()[offset_ + i]);
+    }
     const int32_t* offs = values_->data_as<int32_t>() + offset_;
     return {reinterpret_cast<const char*>(data_->data()) + offs[i], static_cast<size_t>(offs[i + 1] - offs[i])};
   }
-  // string offsets of this slice (length+1 entries, not rebased).
-  const int32_t* string_offsets() const { return values_->data_as<int32_t>() + offset_; }
-  const uint8_t* string_data() const { return data_ ? data_->data() : nullptr; }
+  // Plain string columns only (check is_dictionary() first; a dictionary
+  // column has no offsets/bytes of its own: use dictionary() and
+  // dictionary_codes(), or DecodeDictionary()).
+  // String offsets of this slice (length+1 entries, not rebased).
+  const int32_t* string_offsets() const {
+    assert(dictionary_ == nullptr && "string_offsets() on a dictionary column");
+    return values_->data_as<int32_t>() + offset_;
+  }
+  const uint8_t* string_data() const {
+    assert(dictionary_ == nullptr && "string_data() on a dictionary column");
+    return data_ ? data_->data() : nullptr;
+  }
+
+  bool is_dictionary() const { return dictionary_ != nullptr; }
+  // The dictionary (nullptr for plain columns) and this slice's codes.
+  const std::shared_ptr<const Column>& dictionary() const { return dictionary_; }
+  const int32_t* dictionary_codes() const { return values_->data_as<int32_t>() + offset_; }
+  // A plain copy of a dictionary column; a plain column is returned as is (shared buffers).
+  Result<Column> DecodeDictionary() const;
 
   // Validity bits; bit (offset() + i) is row i. nullptr when no nulls.
   const uint8_t* validity_bits() const { return validity_ ? validity_->data() : nullptr; }
@@ -64,7 +97,8 @@ class Column {
 
   Column Slice(int64_t offset, int64_t length) const;
 
-  // Same type, length, nulls and values (floats compared bitwise).
+  // Same type, length, nulls and values (floats compared bitwise). Logical:
+  // a dictionary column equals the plain column with the same strings.
   bool Equals(const Column& other) const;
   // Human-readable value (for tests, messages and `head`); "null" for nulls.
   std::string ValueToString(int64_t i) const;
@@ -77,6 +111,7 @@ class Column {
   std::shared_ptr<Buffer> validity_;
   std::shared_ptr<Buffer> values_;
   std::shared_ptr<Buffer> data_;
+  std::shared_ptr<const Column> dictionary_;  // set for dictionary-encoded strings
 };
 
 // Builds a column by appending. Fast paths (Reserve + UnsafeAppend*) for

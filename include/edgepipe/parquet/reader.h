@@ -5,7 +5,7 @@
 // Type mapping: BOOLEAN -> bool; INT32 -> int32 (DATE -> timestamp);
 // INT64 -> int64, or timestamp when annotated TIMESTAMP(MILLIS|MICROS|NANOS)
 // (converted to ns); INT96 -> timestamp; FLOAT -> float32; DOUBLE -> float64;
-// BYTE_ARRAY -> string. Nested or FIXED_LEN_BYTE_ARRAY columns: NotSupported,
+// BYTE_ARRAY -> string (dictionary-encoded, see read_dictionary). Nested or FIXED_LEN_BYTE_ARRAY columns: NotSupported,
 // naming the column (they can be skipped with a projection).
 //
 // Thread safety: a reader may be used from one thread at a time; it decodes
@@ -36,6 +36,11 @@ struct ParquetReadOptions {
   // Upper bound on the memory a file may make us allocate for decoded data;
   // a footer claiming more gives an error instead of an allocation.
   int64_t max_decoded_bytes = int64_t{16} << 30;
+  // BYTE_ARRAY columns whose chunk's data pages are all dictionary-encoded
+  // are returned as dictionary columns (one dictionary per column chunk,
+  // shared by its batches); a chunk that falls back to PLAIN pages is
+  // returned plain. False: every string column is plain.
+  bool read_dictionary = true;
 };
 
 // A summary of the file for `edgepipe inspect` (and tests): one entry per

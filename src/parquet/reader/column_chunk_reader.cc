@@ -289,49 +289,46 @@ class BoolSink {
   std::shared_ptr<Buffer> bits_;
 };
 
+// BYTE_ARRAY output in one of two modes, decided by the chunk's pages:
+//  - dictionary mode (ColumnChunkTask::read_dictionary and a dictionary
+//    page): the dictionary is decoded once into a plain string column and
+//    each dictionary-encoded page's indices become int32 codes, no string
+//    bytes copied per row;
+//  - plain mode: offsets and bytes. A chunk without a dictionary page starts
+//    here; a dictionary chunk switches here at its first non-dictionary data
+//    page (the writers' fallback), turning the codes so far into strings.
 class StringSink {
  public:
   StringSink(const ColumnChunkTask& task, PageScratch* scratch)
-      : num_rows_(task.num_rows), budget_(task.byte_budget), scratch_(scratch) {}
+      : num_rows_(task.num_rows),
+        read_dictionary_(task.read_dictionary),
+        budget_(task.byte_budget),
+        scratch_(scratch) {}
 
   Status Init(int64_t expected_bytes) {
-    ASSIGN_OR_RETURN(offsets_, Buffer::Allocate(static_cast<size_t>(num_rows_ + 1) * sizeof(int32_t)));
-    offsets_->mutable_data_as<int32_t>()[0] = 0;
-    // A first guess for the bytes: the chunk's uncompressed size, close for
-    // PLAIN pages; dictionary pages may need more and grow it. The guess
-    // comes from the footer, so it is capped.
-    ASSIGN_OR_RETURN(data_, Buffer::Allocate(0));
-    RETURN_NOT_OK(data_->Reserve(static_cast<size_t>(std::clamp<int64_t>(expected_bytes, 64, int64_t{64} << 20))));
+    expected_bytes_ = expected_bytes;
     return Status::OK();
   }
 
   Status SetDictionary(const uint8_t* data, size_t size, int64_t num_values) {
     has_dict_ = true;
     RETURN_NOT_OK(DecodeByteArrayDictionary(data, size, num_values, &dict_));
-    // A private copy of the entries with kCopyPad bytes of padding, so short
-    // values are copied with one fixed-size move instead of a memcpy call
-    // per value.
-    size_t total = 0;
-    for (std::string_view v : dict_) total += v.size();
-    dict_arena_.resize(total + kCopyPad);
-    dict_offsets_.resize(dict_.size());
-    dict_lengths_.resize(dict_.size());
-    size_t pos = 0;
-    for (size_t i = 0; i < dict_.size(); ++i) {
-      if (!dict_[i].empty()) std::memcpy(dict_arena_.data() + pos, dict_[i].data(), dict_[i].size());
-      dict_offsets_[i] = pos;
-      dict_lengths_[i] = static_cast<uint32_t>(dict_[i].size());
-      pos += dict_[i].size();
-    }
+    // Run() rejects a dictionary page after data pages, so no row is decoded
+    // yet and the chunk may still be returned dictionary-encoded.
+    if (read_dictionary_ && !plain_) return BuildDictionaryColumn();
     return Status::OK();
   }
 
   uint8_t* PlainTarget(int64_t, int64_t, int64_t) { return nullptr; }
 
   Status AddPage(int64_t row, const PageValues& page) {
-    if (has_dict_ && (page.encoding == Encoding::kRleDictionary || page.encoding == Encoding::kPlainDictionary)) {
-      return AddDictionaryPage(row, page);
+    const bool dict_page = page.encoding == Encoding::kRleDictionary || page.encoding == Encoding::kPlainDictionary;
+    if (dictionary_ != nullptr) {
+      if (dict_page) return AddCodes(row, page);
+      RETURN_NOT_OK(FallBackToPlain(row));
     }
+    RETURN_NOT_OK(EnsurePlain());
+    if (has_dict_ && dict_page) return AddDictionaryPage(row, page);
     const int64_t m = page.non_null;
     ASSIGN_OR_RETURN(std::string_view* views, scratch_->views.GetAs<std::string_view>(m));
     const int64_t budget_left = budget_ ? budget_->load(std::memory_order_relaxed) : kMaxChunkBytes;
@@ -367,6 +364,18 @@ class StringSink {
   }
 
   Status Finish(ColumnChunkResult* result) {
+    if (dictionary_ != nullptr) {
+      if (codes_have_nulls_) {
+        // Null rows carry kNullCode while decoding (the plain fallback must
+        // tell them apart); the column contract wants an in-range code or 0.
+        int32_t* codes = codes_->mutable_data_as<int32_t>();
+        for (int64_t i = 0; i < num_rows_; ++i) codes[i] = std::max(codes[i], 0);
+      }
+      result->values = std::move(codes_);
+      result->dictionary = std::move(dictionary_);
+      return Status::OK();
+    }
+    RETURN_NOT_OK(EnsurePlain());
     RETURN_NOT_OK(data_->Resize(static_cast<size_t>(size_)));  // drop the copy padding
     result->values = std::move(offsets_);
     result->data = std::move(data_);
@@ -376,22 +385,155 @@ class StringSink {
  private:
   static constexpr int64_t kMaxChunkBytes = std::numeric_limits<int32_t>::max();
   static constexpr size_t kCopyPad = 16;
+  static constexpr int32_t kNullCode = -1;
+
+  // Plain-mode buffers, allocated at the first plain page (a dictionary
+  // chunk never needs them).
+  Status EnsurePlain() {
+    if (plain_) return Status::OK();
+    plain_ = true;
+    ASSIGN_OR_RETURN(offsets_, Buffer::Allocate(static_cast<size_t>(num_rows_ + 1) * sizeof(int32_t)));
+    offsets_->mutable_data_as<int32_t>()[0] = 0;
+    // A first guess for the bytes: the chunk's uncompressed size, close for
+    // PLAIN pages; dictionary pages may need more and grow it. The guess
+    // comes from the footer, so it is capped.
+    ASSIGN_OR_RETURN(data_, Buffer::Allocate(0));
+    return data_->Reserve(static_cast<size_t>(std::clamp<int64_t>(expected_bytes_, 64, int64_t{64} << 20)));
+  }
 
   Status ReserveBytes(int64_t page_bytes) {
     if (page_bytes > kMaxChunkBytes - size_) {
       return Status::NotSupported("string column chunk holds more than 2 GiB (" +
                                   std::to_string(size_ + page_bytes) + " bytes); int32 offsets cannot address it");
     }
-    if (budget_ != nullptr && budget_->fetch_sub(page_bytes, std::memory_order_relaxed) < page_bytes) {
-      return Status::OutOfMemory("decoded strings exceed ParquetReadOptions::max_decoded_bytes");
-    }
+    RETURN_NOT_OK(Charge(page_bytes));
     // Resize keeps the bytes so far and grows capacity geometrically.
     return data_->Resize(static_cast<size_t>(size_ + page_bytes) + kCopyPad);
   }
 
-  // Dictionary indices straight to bytes: lengths summed first (one
-  // reservation), then one fixed 16-byte move per short value.
+  Status Charge(int64_t bytes) {
+    if (budget_ != nullptr && budget_->fetch_sub(bytes, std::memory_order_relaxed) < bytes) {
+      return Status::OutOfMemory("decoded strings exceed ParquetReadOptions::max_decoded_bytes");
+    }
+    return Status::OK();
+  }
+
+  // The dictionary page as a plain string column (its own buffers: the page
+  // bytes live in per-thread scratch) and the chunk's code buffer. The
+  // entries' bytes are at most the page's, which is bounded.
+  Status BuildDictionaryColumn() {
+    const int64_t n = static_cast<int64_t>(dict_.size());
+    int64_t total = 0;
+    for (std::string_view v : dict_) total += static_cast<int64_t>(v.size());
+    if (total > kMaxChunkBytes) {
+      return Status::NotSupported("dictionary page holds more than 2 GiB of strings");
+    }
+    RETURN_NOT_OK(Charge(total));
+    ASSIGN_OR_RETURN(auto offsets, Buffer::Allocate(static_cast<size_t>(n + 1) * sizeof(int32_t)));
+    ASSIGN_OR_RETURN(auto bytes, Buffer::Allocate(static_cast<size_t>(total)));
+    int32_t* offs = offsets->mutable_data_as<int32_t>();
+    uint8_t* dst = bytes->mutable_data();
+    int32_t pos = 0;
+    offs[0] = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const std::string_view v = dict_[static_cast<size_t>(i)];
+      if (!v.empty()) std::memcpy(dst + pos, v.data(), v.size());
+      pos += static_cast<int32_t>(v.size());
+      offs[i + 1] = pos;
+    }
+    dictionary_ = std::make_shared<const Column>(Column::MakeString(n, std::move(offsets), std::move(bytes)));
+    ASSIGN_OR_RETURN(codes_, Buffer::Allocate(static_cast<size_t>(std::max<int64_t>(num_rows_, 1)) * sizeof(int32_t)));
+    return Status::OK();
+  }
+
+  // A dictionary-encoded page in dictionary mode: the indices, checked
+  // against the dictionary, become the rows' codes (kNullCode for nulls).
+  Status AddCodes(int64_t row, const PageValues& page) {
+    const int64_t m = page.non_null;
+    int32_t* codes = codes_->mutable_data_as<int32_t>() + row;
+    if (m > 0) {
+      // uint32 and int32 may alias; indices land densely at the page's rows.
+      uint32_t* idx = reinterpret_cast<uint32_t*>(codes);
+      RETURN_NOT_OK(DecodeDictionaryIndices(page.data, page.size, m, idx));
+      const uint32_t dict_size = static_cast<uint32_t>(dictionary_->length());
+      uint32_t max_index = 0;
+      for (int64_t i = 0; i < m; ++i) max_index = std::max(max_index, idx[i]);
+      if (max_index >= dict_size) {
+        int64_t bad = 0;
+        while (idx[bad] < dict_size) ++bad;
+        return Status::Corruption("dictionary index " + std::to_string(idx[bad]) + " (value " + std::to_string(bad) +
+                                  " of the page) is out of range for a dictionary of " + std::to_string(dict_size) +
+                                  " entries");
+      }
+    }
+    if (page.levels != nullptr && m < page.num_values) {
+      // Backwards in place, as SpreadByLevels, but nulls get kNullCode.
+      int64_t k = m - 1;
+      for (int64_t i = page.num_values - 1; i >= 0; --i) {
+        const int32_t v = codes[k < 0 ? 0 : k];
+        codes[i] = page.levels[i] ? v : kNullCode;
+        k -= page.levels[i];
+      }
+      codes_have_nulls_ = true;
+    }
+    return Status::OK();
+  }
+
+  // The first non-dictionary data page of a dictionary chunk: rows
+  // [0, rows) become offsets and bytes, and the chunk continues plain.
+  Status FallBackToPlain(int64_t rows) {
+    RETURN_NOT_OK(EnsurePlain());
+    const int32_t* codes = codes_->data_as<int32_t>();
+    const int32_t* dict_offs = dictionary_->string_offsets();
+    const uint8_t* dict_data = dictionary_->string_data();
+    int64_t bytes = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      const int32_t c = codes[i];
+      if (c != kNullCode) bytes += dict_offs[c + 1] - dict_offs[c];
+    }
+    RETURN_NOT_OK(ReserveBytes(bytes));
+    uint8_t* dst = data_->mutable_data();
+    int32_t* offsets = offsets_->mutable_data_as<int32_t>();
+    int64_t pos = size_;
+    for (int64_t i = 0; i < rows; ++i) {
+      const int32_t c = codes[i];
+      if (c != kNullCode) {
+        const int32_t len = dict_offs[c + 1] - dict_offs[c];
+        if (len > 0) std::memcpy(dst + pos, dict_data + dict_offs[c], static_cast<size_t>(len));
+        pos += len;
+      }
+      offsets[i + 1] = static_cast<int32_t>(pos);
+    }
+    size_ = pos;
+    codes_.reset();
+    dictionary_.reset();
+    return Status::OK();
+  }
+
+  // A private copy of the dictionary entries with kCopyPad bytes of
+  // padding, so short values are copied with one fixed-size move instead of
+  // a memcpy call per value. Built on first use in plain mode.
+  void EnsureArena() {
+    if (arena_ready_) return;
+    arena_ready_ = true;
+    size_t total = 0;
+    for (std::string_view v : dict_) total += v.size();
+    dict_arena_.resize(total + kCopyPad);
+    dict_offsets_.resize(dict_.size());
+    dict_lengths_.resize(dict_.size());
+    size_t pos = 0;
+    for (size_t i = 0; i < dict_.size(); ++i) {
+      if (!dict_[i].empty()) std::memcpy(dict_arena_.data() + pos, dict_[i].data(), dict_[i].size());
+      dict_offsets_[i] = pos;
+      dict_lengths_[i] = static_cast<uint32_t>(dict_[i].size());
+      pos += dict_[i].size();
+    }
+  }
+
+  // Plain mode, dictionary indices straight to bytes: lengths summed first
+  // (one reservation), then one fixed 16-byte move per short value.
   Status AddDictionaryPage(int64_t row, const PageValues& page) {
+    EnsureArena();
     const int64_t m = page.non_null;
     if (m == 0) {
       int32_t* offsets = offsets_->mutable_data_as<int32_t>() + row;
@@ -442,13 +584,23 @@ class StringSink {
   }
 
   int64_t num_rows_;
+  bool read_dictionary_;
   std::atomic<int64_t>* budget_;
   PageScratch* scratch_;
+  int64_t expected_bytes_ = 0;
+  // Plain mode.
+  bool plain_ = false;
   std::shared_ptr<Buffer> offsets_;
   std::shared_ptr<Buffer> data_;
   int64_t size_ = 0;
+  // Dictionary mode (both null otherwise).
+  std::shared_ptr<const Column> dictionary_;
+  std::shared_ptr<Buffer> codes_;
+  bool codes_have_nulls_ = false;
+  // The dictionary page's entries (views into scratch_->dictionary).
   bool has_dict_ = false;
   std::vector<std::string_view> dict_;
+  bool arena_ready_ = false;
   std::vector<uint8_t> dict_arena_;   // entries back to back + kCopyPad
   std::vector<size_t> dict_offsets_;
   std::vector<uint32_t> dict_lengths_;

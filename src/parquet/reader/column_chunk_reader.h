@@ -9,6 +9,7 @@
 #include <string>
 
 #include "edgepipe/core/buffer.h"
+#include "edgepipe/core/column.h"
 #include "edgepipe/core/status.h"
 #include "parquet/reader/schema_mapping.h"
 #include "parquet/thrift/parquet_types.h"
@@ -34,15 +35,21 @@ struct ColumnChunkTask {
   // Shared across the tasks of one read: string bytes (and other variable
   // output) still allowed by ParquetReadOptions::max_decoded_bytes.
   std::atomic<int64_t>* byte_budget = nullptr;
+  // BYTE_ARRAY: return a chunk whose data pages are all dictionary-encoded
+  // as codes + dictionary (ParquetReadOptions::read_dictionary).
+  bool read_dictionary = false;
 };
 
 struct ColumnChunkResult {
   // Bit i = row i of the chunk; nullptr when the chunk has no nulls.
   std::shared_ptr<Buffer> validity;
   int64_t null_count = 0;
-  // Bool: value bits. String: num_rows + 1 int32 offsets, and the bytes.
+  // Bool: value bits. String: num_rows + 1 int32 offsets, and the bytes;
+  // or, when `dictionary` is set, num_rows int32 codes into it (each in
+  // range; 0 for null rows) and no bytes.
   std::shared_ptr<Buffer> values;
   std::shared_ptr<Buffer> data;
+  std::shared_ptr<const Column> dictionary;
 };
 
 // Decodes every page of the chunk. Errors carry the path, row group, column

@@ -291,6 +291,7 @@ Result<std::vector<RecordBatch>> ReaderState::ReadRowGroups(const std::vector<in
       task.num_rows = metadata.row_groups[row_groups[r]].num_rows;
       if (values[c]) task.values = values[c]->mutable_data() + row_start[r] * TypeByteWidth(col.type);
       task.byte_budget = &byte_budget;
+      task.read_dictionary = options.read_dictionary;
     }
   }
   ParallelFor(static_cast<int64_t>(num_tasks),
@@ -324,7 +325,12 @@ Result<std::vector<RecordBatch>> ReaderState::ReadRowGroups(const std::vector<in
     for (size_t c = 0; c < num_cols; ++c) {
       ColumnChunkResult& res = results[r * num_cols + c];
       const Type type = mapping.leaves[projected_leaves[c]].type;
-      if (type == Type::kString) {
+      if (type == Type::kString && res.dictionary != nullptr) {
+        // The chunk reader checked every code against the dictionary.
+        ASSIGN_OR_RETURN(Column col, Column::MakeDictionary(n, std::move(res.values), std::move(res.dictionary),
+                                                            std::move(res.validity), res.null_count));
+        columns.push_back(std::move(col));
+      } else if (type == Type::kString) {
         columns.push_back(Column::MakeString(n, std::move(res.values), std::move(res.data), std::move(res.validity),
                                              res.null_count));
       } else if (type == Type::kBool) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "parquet/encoding/bit_pack.h"
 #include "parquet/encoding/byte_stream_split.h"
 #include "parquet/encoding/delta_binary_packed.h"
 #include "parquet/encoding/delta_byte_array.h"
@@ -130,13 +131,19 @@ class ChunkEncoder {
     data_pages_.clear();
     page_stats_.clear();
     uncompressed_total_ = 0;
+    code_dict_ = false;
+    if constexpr (kType == Type::kString) {
+      if (encoding_ == ColumnEncoding::kDictionary) code_dict_ = PrepareCodeDictionary();
+    }
     if constexpr (kType != Type::kBool) {
-      if (encoding_ == ColumnEncoding::kDictionary) dict_ = std::make_unique<DictionaryEncoder<T>>();
+      if (encoding_ == ColumnEncoding::kDictionary && !code_dict_) dict_ = std::make_unique<DictionaryEncoder<T>>();
     }
     bool overflow = false;
     // Pages never span pieces, so the pieces are encoded where they are.
-    for (const Column& piece : pieces_) {
+    for (size_t piece_idx = 0; piece_idx < pieces_.size(); ++piece_idx) {
+      const Column& piece = pieces_[piece_idx];
       col_ = &piece;
+      piece_idx_ = piece_idx;
       const int64_t n = piece.length();
       const int64_t rows_per_page = RowsPerPage();
       for (int64_t r0 = 0; r0 < n; r0 += rows_per_page) {
@@ -154,11 +161,100 @@ class ChunkEncoder {
     int64_t width = TypeByteWidth(kType);
     if constexpr (kType == Type::kBool) width = 1;
     if constexpr (kType == Type::kString) {
-      const int64_t n = std::max<int64_t>(col_->length(), 1);
-      const int64_t bytes = col_->length() > 0 ? col_->string_offsets()[col_->length()] - col_->string_offsets()[0] : 0;
-      width = bytes / n + 4;
+      if (col_->is_dictionary()) {
+        // The dictionary's mean entry size stands in for the rows'.
+        const Column& dict = *col_->dictionary();
+        const int64_t bytes = dict.length() > 0 ? dict.string_offsets()[dict.length()] - dict.string_offsets()[0] : 0;
+        width = bytes / std::max<int64_t>(dict.length(), 1) + 4;
+      } else {
+        const int64_t n = std::max<int64_t>(col_->length(), 1);
+        const int64_t bytes =
+            col_->length() > 0 ? col_->string_offsets()[col_->length()] - col_->string_offsets()[0] : 0;
+        width = bytes / n + 4;
+      }
     }
     return std::max<int64_t>(1024, config_.page_bytes / std::max<int64_t>(width, 1));
+  }
+
+  // String pieces that are all dictionary columns are written as
+  // RLE_DICTIONARY straight from their codes: the chunk's dictionary is the
+  // entries the rows use, in (piece dictionary, code) order, and each row's
+  // index is a table lookup. No string is hashed or compared; duplicate
+  // entries (across piece dictionaries, or within one) are valid Parquet.
+  // False, for the hashing encoder, when a piece is plain or the entries
+  // pass dictionary_bytes_limit (deduplicating may still bring them under).
+  bool PrepareCodeDictionary() {
+    std::vector<const Column*> dicts;
+    std::vector<int64_t> dict_start;  // first combined index of each distinct dictionary
+    piece_base_.assign(pieces_.size(), 0);
+    int64_t total = 0;
+    for (size_t p = 0; p < pieces_.size(); ++p) {
+      const Column& piece = pieces_[p];
+      if (!piece.is_dictionary()) return false;
+      const Column* d = piece.dictionary().get();
+      size_t k = 0;
+      while (k < dicts.size() && dicts[k] != d) ++k;
+      if (k == dicts.size()) {
+        dicts.push_back(d);
+        dict_start.push_back(total);
+        total += d->length();
+      }
+      piece_base_[p] = dict_start[k];
+    }
+    std::vector<uint8_t> used(static_cast<size_t>(total), 0);
+    for (size_t p = 0; p < pieces_.size(); ++p) {
+      const Column& piece = pieces_[p];
+      const int32_t* codes = piece.dictionary_codes();
+      uint8_t* u = used.data() + piece_base_[p];
+      if (piece.null_count() == 0) {
+        for (int64_t i = 0; i < piece.length(); ++i) u[codes[i]] = 1;
+      } else {
+        for (int64_t i = 0; i < piece.length(); ++i) {
+          if (piece.IsValid(i)) u[codes[i]] = 1;
+        }
+      }
+    }
+    remap_.assign(static_cast<size_t>(total), 0);
+    code_entries_.clear();
+    int64_t encoded_size = 0;
+    for (size_t k = 0; k < dicts.size(); ++k) {
+      const Column& d = *dicts[k];
+      for (int64_t e = 0; e < d.length(); ++e) {
+        if (!used[static_cast<size_t>(dict_start[k] + e)]) continue;
+        remap_[static_cast<size_t>(dict_start[k] + e)] = static_cast<uint32_t>(code_entries_.size());
+        code_entries_.push_back(d.GetString(e));
+        encoded_size += 4 + static_cast<int64_t>(code_entries_.back().size());
+      }
+    }
+    return encoded_size <= config_.dictionary_bytes_limit;
+  }
+
+  // Chunk dictionary indices of the non-null rows [r0, r1) of the current
+  // (dictionary) piece.
+  int64_t GatherCodes(int64_t r0, int64_t r1) {
+    const int32_t* codes = col_->dictionary_codes();
+    const uint32_t* remap = remap_.data() + piece_base_[piece_idx_];
+    code_indices_.resize(static_cast<size_t>(r1 - r0));
+    uint32_t* out = code_indices_.data();
+    int64_t count = 0;
+    if (col_->null_count() == 0) {
+      for (int64_t i = r0; i < r1; ++i) out[count++] = remap[codes[i]];
+    } else {
+      for (int64_t i = r0; i < r1; ++i) {
+        if (col_->IsValid(i)) out[count++] = remap[codes[i]];
+      }
+    }
+    code_indices_.resize(static_cast<size_t>(count));
+    return count;
+  }
+
+  void WriteCodeIndices(std::vector<uint8_t>* out) const {
+    const int bit_width =
+        code_entries_.empty() ? 0 : bitpack::BitWidthOf(static_cast<uint64_t>(code_entries_.size() - 1));
+    out->push_back(static_cast<uint8_t>(bit_width));
+    RleBpEncoder encoder(bit_width);
+    encoder.Put(code_indices_.data(), static_cast<int64_t>(code_indices_.size()));
+    encoder.Flush(out);
   }
 
   // Non-null values of rows [r0, r1) as a contiguous array.
@@ -244,7 +340,8 @@ class ChunkEncoder {
   Status WritePage(int64_t r0, int64_t r1, bool* overflow) {
     const int64_t rows = r1 - r0;
     int64_t count = 0;
-    const T* values = Gather(r0, r1, &count);
+    const T* values = code_dict_ ? nullptr : Gather(r0, r1, &count);
+    if (code_dict_) count = GatherCodes(r0, r1);
 
     // Definition levels (max level 1) for nullable columns.
     levels_buf_.clear();
@@ -278,10 +375,13 @@ class ChunkEncoder {
         encoding = encoding_ = ColumnEncoding::kPlain;
         EncodeValues(encoding, values, count, &values_buf_);
       }
+    } else if (code_dict_) {
+      WriteCodeIndices(&values_buf_);
     } else {
       EncodeValues(encoding, values, count, &values_buf_);
     }
-    if (encoding == ColumnEncoding::kDictionary && dict_->dict_encoded_size() > config_.dictionary_bytes_limit) {
+    if (encoding == ColumnEncoding::kDictionary && !code_dict_ &&
+        dict_->dict_encoded_size() > config_.dictionary_bytes_limit) {
       *overflow = true;
       return Status::OK();
     }
@@ -353,14 +453,23 @@ class ChunkEncoder {
     if (encoding_ == ColumnEncoding::kDictionary) {
       if constexpr (kType != Type::kBool) {
         std::vector<uint8_t> dict_values;
-        dict_->WriteDictPage(&dict_values);
+        int32_t num_entries = 0;
+        if (code_dict_) {
+          if constexpr (kType == Type::kString) {
+            EncodePlainByteArray(code_entries_.data(), static_cast<int64_t>(code_entries_.size()), &dict_values);
+          }
+          num_entries = static_cast<int32_t>(code_entries_.size());
+        } else {
+          dict_->WriteDictPage(&dict_values);
+          num_entries = dict_->num_entries();
+        }
         RETURN_NOT_OK(Compress(dict_values, &compressed_));
         PageHeader header;
         header.type = PageType::kDictionaryPage;
         header.uncompressed_page_size = static_cast<int32_t>(dict_values.size());
         header.compressed_page_size = static_cast<int32_t>(compressed_.size());
         DictionaryPageHeader dph;
-        dph.num_values = dict_->num_entries();
+        dph.num_values = num_entries;
         dph.encoding = Encoding::kPlain;
         header.dictionary_page_header = dph;
         header_buf_.clear();
@@ -398,6 +507,13 @@ class ChunkEncoder {
   const ChunkWriteConfig& config_;
   ColumnEncoding encoding_ = ColumnEncoding::kPlain;
   std::unique_ptr<DictionaryEncoder<DictT>> dict_;
+  size_t piece_idx_ = 0;
+  // Strings written from dictionary pieces' codes (PrepareCodeDictionary).
+  bool code_dict_ = false;
+  std::vector<int64_t> piece_base_;            // per piece: its dictionary's first combined index
+  std::vector<uint32_t> remap_;                // combined index -> chunk dictionary index
+  std::vector<std::string_view> code_entries_; // the chunk dictionary (views into the pieces' dictionaries)
+  std::vector<uint32_t> code_indices_;         // one page's indices
   // Reused between pages.
   std::vector<std::string_view> views_;
   std::vector<uint8_t> bools_;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace edgepipe::parquet {
 namespace {
@@ -48,18 +50,41 @@ void NumericMinMax(const std::vector<Column>& pieces, Statistics* stats) {
 void StringMinMax(const std::vector<Column>& pieces, Statistics* stats) {
   bool any = false;
   std::string_view lo, hi;
+  auto add = [&](std::string_view s) {
+    if (!any) {
+      lo = hi = s;
+      any = true;
+    } else {
+      // Byte-wise (unsigned) order, as string_view compares.
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+  };
+  // Dictionary pieces: mark the entries their non-null rows use (per
+  // distinct dictionary), then compare each used entry once, not each row.
+  std::vector<std::pair<const Column*, std::vector<uint8_t>>> used;
   for (const Column& col : pieces) {
+    if (!col.is_dictionary()) continue;
+    const Column* d = col.dictionary().get();
+    size_t k = 0;
+    while (k < used.size() && used[k].first != d) ++k;
+    if (k == used.size()) used.emplace_back(d, std::vector<uint8_t>(static_cast<size_t>(d->length()), 0));
+    uint8_t* u = used[k].second.data();
+    const int32_t* codes = col.dictionary_codes();
+    for (int64_t i = 0; i < col.length(); ++i) {
+      if (col.IsValid(i)) u[codes[i]] = 1;
+    }
+  }
+  for (const auto& [d, u] : used) {
+    for (int64_t e = 0; e < d->length(); ++e) {
+      if (u[static_cast<size_t>(e)]) add(d->GetString(e));
+    }
+  }
+  for (const Column& col : pieces) {
+    if (col.is_dictionary()) continue;
     for (int64_t i = 0; i < col.length(); ++i) {
       if (col.IsNull(i)) continue;
-      std::string_view s = col.GetString(i);
-      if (!any) {
-        lo = hi = s;
-        any = true;
-      } else {
-        // Byte-wise (unsigned) order, as string_view compares.
-        if (s < lo) lo = s;
-        if (s > hi) hi = s;
-      }
+      add(col.GetString(i));
     }
   }
   if (!any) return;
