@@ -559,5 +559,47 @@ TEST(GroupByTest, SlicedInputColumns) {
   }
 }
 
+// Dense keys in large morsels without sort_keys: the first rows of groups
+// that appear late in a morsel (past the first 1024-row chunk the first-row
+// scan reads, in the second morsel only, or only as null) set the order.
+TEST(GroupByTest, FirstAppearanceOrderOfLateDenseKeys) {
+  for (Type type : {Type::kInt32, Type::kInt64}) {
+    auto schema = std::make_shared<const Schema>(std::vector<Field>{{"k", type}, {"v", Type::kFloat64}});
+    std::vector<int64_t> keys;
+    std::vector<bool> valid;
+    std::vector<double> v;
+    for (int64_t i = 0; i < 6000; ++i) {
+      int64_t key = 10 + i % 3;
+      if (i == 2500 || i == 5999) key = -1;  // null
+      if (i == 1500 || i == 4000) key = 17;
+      if (i == 3100) key = 11;
+      if (i == 5000) key = 9;  // second morsel only
+      keys.push_back(key);
+      valid.push_back(key >= 0);
+      v.push_back(static_cast<double>(i));
+    }
+    std::vector<int32_t> keys32(keys.begin(), keys.end());
+    auto kc = type == Type::kInt32 ? ColumnFromVector<int32_t>(type, keys32, valid)
+                                   : ColumnFromVector<int64_t>(type, keys, valid);
+    Table t = OneBatch(schema, {*kc, *ColumnFromVector<double>(Type::kFloat64, v)});
+    for (int64_t morsel : {int64_t{4096}, int64_t{65536}}) {
+      GroupByOptions o;
+      o.sort_keys = false;
+      o.morsel_rows = morsel;
+      auto r = GroupBy(t, {"k"}, {{AggKind::kCount, "", "n"}, {AggKind::kFirst, "v", ""}}, o);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      std::vector<std::string> got;
+      std::vector<double> first;
+      for (int64_t i = 0; i < r->num_rows(); ++i) {
+        got.push_back(r->batches()[0].column(0).ValueToString(i));
+        first.push_back(r->batches()[0].column(2).values<double>()[i]);
+      }
+      const std::string ctx = std::string(TypeName(type)) + " morsel " + std::to_string(morsel);
+      EXPECT_EQ(got, (std::vector<std::string>{"10", "11", "12", "17", "null", "9"})) << ctx;
+      EXPECT_EQ(first, (std::vector<double>{0, 1, 2, 1500, 2500, 5000})) << ctx;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace edgepipe::compute

@@ -3,6 +3,9 @@
 //
 // Semantics (Polars/DuckDB-like):
 // - Keys: int32, int64, timestamp, bool or string columns, one or several.
+//   String columns may be dictionary-encoded (Column::is_dictionary()): the
+//   result is identical to grouping the decoded column (dictionaries may
+//   differ per batch and repeat entries); output columns are always plain.
 //   No keys = one group holding every row (always one output row).
 // - Null keys form their own group. With sort_keys the output is sorted by
 //   the keys ascending, nulls last (DuckDB's ORDER BY ... NULLS LAST; pandas'
@@ -14,7 +17,8 @@
 // - Output types: count int64; sum of ints/bools int64 (InvalidArgument on
 //   int64 overflow), sum of floats float64; mean and std float64; min/max/
 //   first/last keep the input type. Floats accumulate in double with
-//   Neumaier-compensated sums. min/max ignore NaN unless every value is NaN.
+//   compensated sums (TwoSum per row, Neumaier when merging morsels).
+//   min/max ignore NaN unless every value is NaN.
 // - sum/mean/std need int32/int64/float/bool columns, min/max need a
 //   non-string column (InvalidArgument otherwise); count/first/last take any.
 // - Output columns: keys first (same names and types), then the aggregates
