@@ -21,6 +21,7 @@
 
 #include "apps/edgepipe/commands.h"
 #include "edgepipe/nn/executor.h"
+#include "edgepipe/nn/model_summary.h"
 #include "edgepipe/nn/npy.h"
 #include "edgepipe/nn/onnx.h"
 #include "edgepipe/nn/passes.h"
@@ -103,111 +104,79 @@ Result<nn::Tensor> RandomInput(const nn::Value& input, int64_t batch, uint64_t s
   return t;
 }
 
-std::map<std::string, int> OpCounts(const nn::Graph& g) {
-  std::map<std::string, int> counts;
-  for (const nn::Node& n : g.nodes) {
-    std::string op = n.op;
-    if (n.attrs.Has(nn::kAttrActivation)) op += "+" + n.attrs.Find(nn::kAttrActivation)->s;
-    ++counts[op];
-  }
-  return counts;
+nlohmann::ordered_json ShapeJson(const nn::TensorInfo& t) {
+  if (!t.shape_known) return nullptr;
+  return t.shape;  // -1: known only at run time
 }
 
-// Scale and zero point of quantized nodes, when they are constants.
-nlohmann::json QuantParams(const nn::Graph& g, const nn::Node& n) {
-  std::vector<std::pair<size_t, size_t>> pairs;  // (scale input, zero point input)
-  if (n.op == "QuantizeLinear" || n.op == "DequantizeLinear") pairs = {{1, 2}};
-  if (n.op == "QLinearMatMul" || n.op == "QLinearConv") pairs = {{1, 2}, {4, 5}, {6, 7}};
-  if (n.op == "MatMulInteger" || n.op == "ConvInteger") pairs = {{SIZE_MAX, 2}, {SIZE_MAX, 3}};
-  nlohmann::json j = nlohmann::json::array();
-  for (auto [si, zi] : pairs) {
-    nlohmann::json e;
-    auto describe = [&](size_t idx, const char* key) {
-      const nn::ValueId id = n.input(idx);
-      if (idx == SIZE_MAX || id == nn::kNoValue) return;
-      const nn::Value& v = g.values[id];
-      if (!v.constant) {
-        e[key] = "runtime:" + v.name;
-        return;
-      }
-      const nn::Tensor& t = *v.constant;
-      if (t.num_elements() == 1) {
-        if (t.dtype() == nn::DType::kF32) e[key] = t.data_as<float>()[0];
-        if (t.dtype() == nn::DType::kU8) e[key] = t.data_as<uint8_t>()[0];
-        if (t.dtype() == nn::DType::kS8) e[key] = t.data_as<int8_t>()[0];
-        if (t.dtype() == nn::DType::kS32) e[key] = t.data_as<int32_t>()[0];
-      } else {
-        e[key] = "per-channel[" + std::to_string(t.num_elements()) + "] " + std::string(nn::DTypeName(t.dtype()));
-      }
-    };
-    describe(si, "scale");
-    describe(zi, "zero_point");
-    if (!e.empty()) j.push_back(e);
-  }
+nlohmann::ordered_json TensorJson(const nn::TensorInfo& t) {
+  if (t.name.empty()) return nullptr;  // omitted optional input
+  nlohmann::ordered_json j = {{"name", t.name}, {"dtype", std::string(nn::DTypeName(t.dtype))}, {"shape", ShapeJson(t)}};
+  if (t.constant) j["constant"] = true;
   return j;
 }
 
-nlohmann::json ModelJson(const nn::Graph& g) {
-  nlohmann::json j;
-  j["opset"] = g.opset;
-  j["parameter_bytes"] = g.ParameterBytes();
-  j["num_nodes"] = g.nodes.size();
-  for (nn::ValueId id : g.inputs) {
-    j["inputs"].push_back({{"name", g.values[id].name}, {"dtype", std::string(nn::DTypeName(g.values[id].dtype))},
-                           {"shape", nn::ShapeToString(g.values[id].shape)}});
+nlohmann::ordered_json RangeJson(const nn::ValueRange& r) { return {{"count", r.count}, {"min", r.min}, {"max", r.max}}; }
+
+nlohmann::ordered_json QuantJson(const nn::QuantParams& q) {
+  if (!q.present) return nullptr;
+  nlohmann::ordered_json j = {{"tensor", q.tensor},
+                      {"shape", q.shape},
+                      {"dtype", std::string(nn::DTypeName(q.dtype))},
+                      {"granularity", std::string(nn::QuantGranularityName(q.granularity))},
+                      {"dynamic", q.dynamic}};
+  if (q.granularity == nn::QuantGranularity::kPerChannel) j["axis"] = q.axis;
+  j["scale"] = q.scale.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.scale);
+  if (q.scales.count > 0) j["scales"] = RangeJson(q.scales);
+  j["zero_point"] = q.zero_point.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.zero_point);
+  if (q.zero_points.count > 0) j["zero_points"] = RangeJson(q.zero_points);
+  if (q.values.count > 0) j["values"] = RangeJson(q.values);
+  return j;
+}
+
+// Field for field the library's ModelSummary (include/edgepipe/nn/model_summary.h).
+nlohmann::ordered_json SummaryJson(const nn::ModelSummary& s) {
+  nlohmann::ordered_json j;
+  j["graph"] = s.graph_name;
+  j["opset"] = s.opset;
+  j["num_nodes"] = s.nodes.size();
+  j["inputs"] = nlohmann::ordered_json::array();
+  for (const nn::TensorInfo& t : s.inputs) j["inputs"].push_back(TensorJson(t));
+  j["outputs"] = nlohmann::ordered_json::array();
+  for (const nn::TensorInfo& t : s.outputs) j["outputs"].push_back(TensorJson(t));
+  j["parameter_bytes"] = s.parameter_bytes;
+  j["parameter_tensors"] = s.parameter_tensors;
+  j["parameters_by_dtype"] = nlohmann::ordered_json::array();
+  for (const nn::ParameterBytesByType& p : s.parameters) {
+    j["parameters_by_dtype"].push_back({{"dtype", std::string(nn::DTypeName(p.dtype))},
+                                        {"bytes", p.bytes},
+                                        {"tensors", p.tensors},
+                                        {"elements", p.elements}});
   }
-  for (nn::ValueId id : g.outputs) {
-    j["outputs"].push_back({{"name", g.values[id].name}, {"dtype", std::string(nn::DTypeName(g.values[id].dtype))},
-                            {"shape", nn::ShapeToString(g.values[id].shape)}});
+  j["op_counts"] = s.op_counts;
+  j["quantized_layers"] = nlohmann::ordered_json::array();
+  for (const nn::QuantizedLayer& q : s.quantized_layers) {
+    j["quantized_layers"].push_back({{"name", q.name},
+                                     {"op", q.op},
+                                     {"scheme", std::string(nn::QuantSchemeName(q.scheme))},
+                                     {"weights", QuantJson(q.weights)},
+                                     {"input", QuantJson(q.input)},
+                                     {"output", QuantJson(q.output)},
+                                     {"bias", q.bias.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(q.bias)},
+                                     {"nodes", q.nodes}});
   }
-  for (const auto& [op, count] : OpCounts(g)) j["op_counts"][op] = count;
-  for (const nn::Node& n : g.nodes) {
-    nlohmann::json jn = {{"name", n.name}, {"op", n.op}};
-    size_t params = 0;
-    for (nn::ValueId in : n.inputs) {
-      if (in != nn::kNoValue && g.values[in].constant) params += g.values[in].constant->nbytes();
-    }
-    jn["parameter_bytes"] = params;
-    for (nn::ValueId out : n.outputs) {
-      if (out != nn::kNoValue) {
-        jn["outputs"].push_back({{"name", g.values[out].name}, {"dtype", std::string(nn::DTypeName(g.values[out].dtype))},
-                                 {"shape", nn::ShapeToString(g.values[out].shape)}});
-      }
-    }
-    if (n.attrs.Has(nn::kAttrActivation)) jn["fused_activation"] = n.attrs.Find(nn::kAttrActivation)->s;
-    nlohmann::json q = QuantParams(g, n);
-    if (!q.empty()) jn["quantization"] = q;
+  j["nodes"] = nlohmann::ordered_json::array();
+  for (const nn::NodeInfo& n : s.nodes) {
+    nlohmann::ordered_json jn = {{"name", n.name}, {"op", n.op}, {"parameter_bytes", n.parameter_bytes}};
+    if (!n.fused_activation.empty()) jn["fused_activation"] = n.fused_activation;
+    jn["inputs"] = nlohmann::ordered_json::array();
+    for (const nn::TensorInfo& t : n.inputs) jn["inputs"].push_back(TensorJson(t));
+    jn["outputs"] = nlohmann::ordered_json::array();
+    for (const nn::TensorInfo& t : n.outputs) jn["outputs"].push_back(TensorJson(t));
+    jn["quantized_layer"] = n.layer >= 0 ? nlohmann::ordered_json(n.layer) : nlohmann::ordered_json(nullptr);
     j["nodes"].push_back(jn);
   }
   return j;
-}
-
-void PrintModel(const std::string& path, const nn::Graph& g) {
-  fmt::print("{}: ONNX opset {}, {} nodes, {} of parameters ({} bytes)\n", path, g.opset, g.nodes.size(),
-             Bytes(g.ParameterBytes()), g.ParameterBytes());
-  for (nn::ValueId id : g.inputs) {
-    fmt::print("input  {} {} {}\n", g.values[id].name, nn::DTypeName(g.values[id].dtype), nn::ShapeToString(g.values[id].shape));
-  }
-  for (nn::ValueId id : g.outputs) {
-    fmt::print("output {} {} {}\n", g.values[id].name, nn::DTypeName(g.values[id].dtype), nn::ShapeToString(g.values[id].shape));
-  }
-  fmt::print("\nops:\n");
-  for (const auto& [op, count] : OpCounts(g)) fmt::print("  {:<28} {}\n", op, count);
-  fmt::print("\nnodes:\n");
-  for (const nn::Node& n : g.nodes) {
-    size_t params = 0;
-    for (nn::ValueId in : n.inputs) {
-      if (in != nn::kNoValue && g.values[in].constant) params += g.values[in].constant->nbytes();
-    }
-    std::string op = n.op;
-    if (n.attrs.Has(nn::kAttrActivation)) op += "+" + n.attrs.Find(nn::kAttrActivation)->s;
-    const nn::ValueId out = n.outputs.empty() ? nn::kNoValue : n.outputs[0];
-    fmt::print("  {:<40} {:<22} -> {:<18} {:>10}\n", n.name, op,
-               out == nn::kNoValue ? "" : std::string(nn::DTypeName(g.values[out].dtype)) + " " + nn::ShapeToString(g.values[out].shape),
-               params ? Bytes(params) : "");
-    nlohmann::json q = QuantParams(g, n);
-    if (!q.empty()) fmt::print("      quantization: {}\n", q.dump());
-  }
 }
 
 struct ModelsFlags {
@@ -339,12 +308,13 @@ void AddInspectModelCommand(CLI::App* app, RunFn* run) {
     *run = [flags]() -> Status {
       ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(flags->model));
       if (flags->optimized) RETURN_NOT_OK(nn::OptimizeGraph(&graph));
+      ASSIGN_OR_RETURN(nn::ModelSummary summary, nn::SummarizeModel(graph));
       if (flags->json) {
-        nlohmann::json j = ModelJson(graph);
-        j["path"] = flags->model;
+        nlohmann::ordered_json j = {{"path", flags->model}};
+        j.update(SummaryJson(summary));
         fmt::print("{}\n", j.dump(2));
       } else {
-        PrintModel(flags->model, graph);
+        fmt::print("{}", nn::FormatModelSummary(summary, flags->model));
       }
       return Status::OK();
     };

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 
 #include "edgepipe/core/atomic_file.h"
 #include "edgepipe/nn/onnx.h"
@@ -79,7 +82,55 @@ void ToAttributeProto(const std::string& name, const Attribute& a, onnx::Attribu
   }
 }
 
-std::string InputName(const Graph& graph, ValueId id) { return id == kNoValue ? "" : graph.values[id].name; }
+
+// Writes initializers, each distinct tensor once: identical constants share
+// one initializer (ONNX names a tensor, not a use). Other quantizers write
+// a zero point or scale scalar per node, and every unfused Clip needs the
+// same two bounds. Keeps its own copy of each tensor it may share.
+class InitializerWriter {
+ public:
+  explicit InitializerWriter(onnx::GraphProto* g) : g_(g) {}
+
+  // The name of a written initializer equal to `t`, or "".
+  std::string Find(const Tensor& t) const {
+    auto [lo, hi] = written_.equal_range(Hash(t));
+    for (auto it = lo; it != hi; ++it) {
+      const Tensor& w = it->second.tensor;
+      if (w.dtype() == t.dtype() && w.shape() == t.shape() &&
+          (t.nbytes() == 0 || std::memcmp(w.data(), t.data(), t.nbytes()) == 0)) {
+        return it->second.name;
+      }
+    }
+    return "";
+  }
+
+  // Writes `t` as `name` unless `share` and an equal one exists; returns
+  // the initializer's name.
+  std::string Write(const Tensor& t, const std::string& name, bool share) {
+    if (share) {
+      std::string existing = Find(t);
+      if (!existing.empty()) return existing;
+    }
+    ToTensorProto(t, name, g_->add_initializer());
+    written_.emplace(Hash(t), Entry{t, name});  // shares the buffer, no copy
+    return name;
+  }
+
+ private:
+  struct Entry {
+    Tensor tensor;
+    std::string name;
+  };
+  static size_t Hash(const Tensor& t) {
+    size_t h = std::hash<std::string_view>()(
+        std::string_view(static_cast<const char*>(t.data()), t.data() == nullptr ? 0 : t.nbytes()));
+    for (int64_t d : t.shape()) h = h * 31 + static_cast<size_t>(d);
+    return h * 31 + static_cast<size_t>(t.dtype());
+  }
+
+  onnx::GraphProto* g_;
+  std::unordered_multimap<size_t, Entry> written_;
+};
 
 Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
   RETURN_NOT_OK(graph.Validate());
@@ -94,10 +145,17 @@ Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
   for (ValueId id : graph.inputs) ToValueInfo(graph.values[id], g->add_input());
   for (ValueId id : graph.outputs) ToValueInfo(graph.values[id], g->add_output());
   const std::vector<int> uses = graph.UseCounts();
+  std::vector<bool> is_output(graph.values.size(), false);
+  for (ValueId id : graph.outputs) is_output[id] = true;
+  // `names[v]` is the name node inputs use for value v: another one when
+  // its constant is shared.
+  std::vector<std::string> names(graph.values.size());
+  for (size_t v = 0; v < graph.values.size(); ++v) names[v] = graph.values[v].name;
+  InitializerWriter initializers(g);
   for (size_t v = 0; v < graph.values.size(); ++v) {
-    if (graph.values[v].is_constant() && uses[v] > 0) {
-      ToTensorProto(*graph.values[v].constant, graph.values[v].name, g->add_initializer());
-    }
+    if (!graph.values[v].is_constant() || uses[v] == 0) continue;
+    // A graph output keeps its own name, so it is always written.
+    names[v] = initializers.Write(*graph.values[v].constant, names[v], /*share=*/!is_output[v]);
   }
   // Names for the tensors that fused activations need again.
   std::vector<std::string> extra_names;
@@ -120,7 +178,7 @@ Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
     onnx::NodeProto* np = g->add_node();
     np->set_name(node.name);
     np->set_op_type(node.op);
-    for (ValueId in : node.inputs) np->add_input(InputName(graph, in));
+    for (ValueId in : node.inputs) np->add_input(in == kNoValue ? "" : names[in]);
     std::string activation;
     for (const auto& [name, attr] : node.attrs.map()) {
       if (name.rfind("ep_", 0) == 0) continue;
@@ -128,11 +186,11 @@ Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
     }
     ASSIGN_OR_RETURN(activation, node.attrs.GetString(kAttrActivation, ""));
     if (activation.empty()) {
-      for (ValueId out : node.outputs) np->add_output(InputName(graph, out));
+      for (ValueId out : node.outputs) np->add_output(out == kNoValue ? "" : names[out]);
       continue;
     }
     // Unfuse: node -> pre-activation tensor -> Relu/Clip -> original output.
-    const std::string out_name = InputName(graph, node.outputs.at(0));
+    const std::string out_name = names[node.outputs.at(0)];
     const std::string pre = unique(out_name + "_preact");
     np->add_output(pre);
     onnx::NodeProto* act = g->add_node();
@@ -143,14 +201,14 @@ Status BuildModel(const Graph& graph, onnx::ModelProto* model) {
     if (activation == "Clip") {
       ASSIGN_OR_RETURN(float lo, node.attrs.GetFloat(kAttrClipMin, -INFINITY));
       ASSIGN_OR_RETURN(float hi, node.attrs.GetFloat(kAttrClipMax, INFINITY));
-      const std::string lo_name = unique(node.name + "_clip_min");
-      const std::string hi_name = unique(node.name + "_clip_max");
-      ASSIGN_OR_RETURN(Tensor lo_t, Tensor::FromData(DType::kF32, {}, &lo, 4));
-      ASSIGN_OR_RETURN(Tensor hi_t, Tensor::FromData(DType::kF32, {}, &hi, 4));
-      ToTensorProto(lo_t, lo_name, g->add_initializer());
-      ToTensorProto(hi_t, hi_name, g->add_initializer());
-      act->add_input(lo_name);
-      act->add_input(hi_name);
+      // Shared by every Clip with the same bounds (ReLU6: 0 and 6).
+      const float bounds[2] = {lo, hi};
+      for (int b = 0; b < 2; ++b) {
+        ASSIGN_OR_RETURN(Tensor t, Tensor::FromData(DType::kF32, {}, &bounds[b], 4));
+        std::string name = initializers.Find(t);
+        if (name.empty()) name = initializers.Write(t, unique(b == 0 ? "clip_min" : "clip_max"), false);
+        act->add_input(name);
+      }
     } else if (activation != "Relu") {
       return Status::InvalidArgument(NodeContext(node) + "unknown fused activation '" + activation + "'");
     }

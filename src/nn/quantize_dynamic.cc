@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 #include "edgepipe/nn/shape_inference.h"
 #include "nn/op_params.h"
@@ -67,6 +68,25 @@ Result<std::string> MatchDense(const Graph& g, const Node& node, DenseLayer* lay
   return std::string();
 }
 
+// Value and node names in use, so new names are unique among both (the
+// nodes are outside the graph while it is rebuilt, so Graph::UniqueName
+// would not see them).
+class NameSet {
+ public:
+  NameSet(const Graph& g, const std::vector<Node>& nodes) {
+    for (const Value& v : g.values) used_.insert(v.name);
+    for (const Node& n : nodes) used_.insert(n.name);
+  }
+  std::string Take(const std::string& prefix) {
+    std::string name = prefix;
+    for (int i = 1; !used_.insert(name).second; ++i) name = prefix + "_" + std::to_string(i);
+    return name;
+  }
+
+ private:
+  std::unordered_set<std::string> used_;
+};
+
 }  // namespace
 
 Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamicOptions& options) {
@@ -78,6 +98,7 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
   std::map<ValueId, std::array<ValueId, 3>> quantized_inputs;
   std::vector<Node> old_nodes = std::move(graph->nodes);
   graph->nodes.clear();
+  NameSet names(*graph, old_nodes);
   for (Node& node : old_nodes) {
     if (node.op != "Gemm" && node.op != "MatMul") {
       out_nodes.push_back(std::move(node));
@@ -114,16 +135,20 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
     stats.fp32_weight_bytes += static_cast<size_t>(k * n) * sizeof(float);
     stats.int8_weight_bytes += wq.nbytes() + ws.nbytes();
 
+    // Names: the layer's name plus a short suffix (docs/nn.md lists them).
+    // A tensor's name is written where it is produced and where it is read:
+    // with the long names before, TinyNet's file was 10909 bytes; now 10496.
     const std::string base = node.name.empty() ? graph->values[node.outputs[0]].name : node.name;
+    auto name = [&](const char* suffix) { return names.Take(base + suffix); };
     const ValueId x = node.inputs[0];
     auto it = quantized_inputs.find(x);
     if (it == quantized_inputs.end()) {
-      const std::string xn = graph->values[x].name;
-      const std::array<ValueId, 3> ids = {graph->AddValue(graph->UniqueName(xn + "_quantized"), DType::kU8, {}, false),
-                                          graph->AddValue(graph->UniqueName(xn + "_scale"), DType::kF32, {}, false),
-                                          graph->AddValue(graph->UniqueName(xn + "_zero_point"), DType::kU8, {}, false)};
+      // Named after its first consumer: activation names are often long.
+      const std::array<ValueId, 3> ids = {graph->AddValue(name("_xq"), DType::kU8, {}, false),
+                                          graph->AddValue(name("_xs"), DType::kF32, {}, false),
+                                          graph->AddValue(name("_xzp"), DType::kU8, {}, false)};
       Node dql;
-      dql.name = graph->UniqueName(xn + "_DynamicQuantizeLinear");
+      dql.name = name("_dql");
       dql.op = "DynamicQuantizeLinear";
       dql.inputs = {x};
       dql.outputs = {ids[0], ids[1], ids[2]};
@@ -131,34 +156,33 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
       it = quantized_inputs.emplace(x, ids).first;
     }
     const auto [xq, xs, xzp] = it->second;
-    const ValueId w_id = graph->AddConstant(graph->UniqueName(base + "_W_quantized"), std::move(wq));
-    const ValueId ws_id = graph->AddConstant(graph->UniqueName(base + "_W_scale"), std::move(ws));
-    const ValueId mm_out = graph->AddValue(graph->UniqueName(base + "_MatMulInteger_out"), DType::kS32, {}, false);
-    const ValueId cast_out = graph->AddValue(graph->UniqueName(base + "_Cast_out"), DType::kF32, {}, false);
-    const ValueId scale_out = graph->AddValue(graph->UniqueName(base + "_scales_mul"), DType::kF32, {}, false);
+    const ValueId w_id = graph->AddConstant(name("_wq"), std::move(wq));
+    const ValueId ws_id = graph->AddConstant(name("_ws"), std::move(ws));
+    const ValueId mm_out = graph->AddValue(name("_i32"), DType::kS32, {}, false);
+    const ValueId cast_out = graph->AddValue(name("_f32"), DType::kF32, {}, false);
+    const ValueId scale_out = graph->AddValue(name("_s"), DType::kF32, {}, false);
     const ValueId y = node.outputs[0];
     const bool has_bias = !layer.bias.empty();
-    const ValueId mul_out =
-        has_bias ? graph->AddValue(graph->UniqueName(base + "_Mul_out"), DType::kF32, {}, false) : y;
+    const ValueId mul_out = has_bias ? graph->AddValue(name("_y"), DType::kF32, {}, false) : y;
 
     Node mm;
-    mm.name = graph->UniqueName(base + "_MatMulInteger");
+    mm.name = name("_mmi");
     mm.op = "MatMulInteger";
     mm.inputs = {xq, w_id, xzp};  // b_zero_point omitted: symmetric weights
     mm.outputs = {mm_out};
     Node cast;
-    cast.name = graph->UniqueName(base + "_Cast");
+    cast.name = name("_cast");
     cast.op = "Cast";
     cast.attrs.SetInt("to", 1);  // FLOAT
     cast.inputs = {mm_out};
     cast.outputs = {cast_out};
     Node scales;
-    scales.name = graph->UniqueName(base + "_scales_Mul");
+    scales.name = name("_scale");
     scales.op = "Mul";
     scales.inputs = {xs, ws_id};
     scales.outputs = {scale_out};
     Node mul;
-    mul.name = graph->UniqueName(base + "_output_Mul");
+    mul.name = name("_mul");
     mul.op = "Mul";
     mul.inputs = {cast_out, scale_out};
     mul.outputs = {mul_out};
@@ -169,9 +193,9 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
     if (has_bias) {
       ASSIGN_OR_RETURN(Tensor bias, Tensor::FromFloats({n}, layer.bias));
       Node add;
-      add.name = graph->UniqueName(base + "_bias_Add");
+      add.name = name("_add");
       add.op = "Add";
-      add.inputs = {mul_out, graph->AddConstant(graph->UniqueName(base + "_bias"), std::move(bias))};
+      add.inputs = {mul_out, graph->AddConstant(name("_b"), std::move(bias))};
       add.outputs = {y};
       out_nodes.push_back(std::move(add));
     }
@@ -202,6 +226,7 @@ Result<int> FuseDynamicQuantMatMul(Graph* graph) {
   std::vector<bool> remove(g.nodes.size(), false);
   std::vector<Node> fused_nodes;  // placed where the final node was
   std::vector<int> fused_at;
+  std::unordered_set<std::string> fused_names;
   int fused = 0;
   for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
     const Node& mul = g.nodes[idx];
@@ -232,21 +257,32 @@ Result<int> FuseDynamicQuantMatMul(Graph* graph) {
       }
       // scales = Mul(x_scale, w_scale) with w_scale constant [N], [1] or [].
       const Tensor* ws = nullptr;
+      ValueId ws_id = kNoValue;
       for (int so = 0; so < 2 && ws == nullptr; ++so) {
         if (scales->inputs[so] != dql->outputs[1]) continue;
         const Tensor* t = ConstantOf(g, scales->inputs[1 - so], DType::kF32);
-        if (t != nullptr && (t->num_elements() == n || t->num_elements() == 1) && t->shape().size() <= 1) ws = t;
+        if (t != nullptr && (t->num_elements() == n || t->num_elements() == 1) && t->shape().size() <= 1) {
+          ws = t;
+          ws_id = scales->inputs[1 - so];
+        }
       }
       if (ws == nullptr) continue;
-      ASSIGN_OR_RETURN(Tensor w_scale, Tensor::Make(DType::kF32, {n}));
-      for (int64_t col = 0; col < n; ++col) {
-        w_scale.mutable_data_as<float>()[col] = ws->data_as<float>()[ws->num_elements() == 1 ? 0 : col];
+      // The kernel takes W_scale as [N]: a per-tensor scale is broadcast.
+      if (ws->shape() != Shape{n}) {
+        ASSIGN_OR_RETURN(Tensor w_scale, Tensor::Make(DType::kF32, {n}));
+        for (int64_t col = 0; col < n; ++col) w_scale.mutable_data_as<float>()[col] = ws->data_as<float>()[0];
+        ws_id = g.AddConstant(g.UniqueName(g.values[ws_id].name + "_n"), std::move(w_scale));
       }
       Node fused_node;
-      fused_node.name = mmi->name.empty() ? g.UniqueName("dynamic_quant_matmul") : mmi->name + "_fused";
+      // Named after the layer: "/0/Gemm_mmi" (QuantizeDynamic's name) -> "/0/Gemm".
+      std::string layer = mmi->name.empty() ? "dynamic_quant_matmul" : mmi->name;
+      if (layer.size() > 4 && layer.compare(layer.size() - 4, 4, "_mmi") == 0) layer.resize(layer.size() - 4);
+      fused_node.name = g.UniqueName(layer);
+      for (int i = 1; !fused_names.insert(fused_node.name).second; ++i) {
+        fused_node.name = g.UniqueName(layer + "_" + std::to_string(i));  // fused nodes join g.nodes at the end
+      }
       fused_node.op = std::string(kOpDynamicQuantMatMul);
-      fused_node.inputs = {dql->inputs[0], mmi->inputs[1],
-                           g.AddConstant(g.UniqueName(fused_node.name + "_w_scale"), std::move(w_scale))};
+      fused_node.inputs = {dql->inputs[0], mmi->inputs[1], ws_id};
       ValueId y = mul.outputs[0];
       int last = static_cast<int>(idx);
       // An Add of a constant per-output bias right after joins the epilogue.
@@ -260,8 +296,12 @@ Result<int> FuseDynamicQuantMatMul(Graph* graph) {
           if (b == nullptr || b->num_elements() != n) break;
           if (!(b->shape().size() == 1 || (b->shape().size() == 2 && b->shape()[0] == 1))) break;
           if (g.values[mmi->inputs[0]].shape.size() < b->shape().size()) break;
-          ASSIGN_OR_RETURN(Tensor bias, b->Reshaped({n}));
-          fused_node.inputs.push_back(g.AddConstant(g.UniqueName(fused_node.name + "_bias"), std::move(bias)));
+          ValueId bias_id = add.inputs[1 - yi];
+          if (b->shape() != Shape{n}) {
+            ASSIGN_OR_RETURN(Tensor bias, b->Reshaped({n}));
+            bias_id = g.AddConstant(g.UniqueName(g.values[bias_id].name + "_n"), std::move(bias));
+          }
+          fused_node.inputs.push_back(bias_id);
           y = add.outputs[0];
           remove[a] = true;
           last = std::max(last, static_cast<int>(a));

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace edgepipe {
@@ -143,6 +144,83 @@ TEST_F(CliTest, MalformedCsvNamesTheLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("bad.csv:4"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(Path("out.parquet")));
+}
+
+// models export (PyTorch) -> quantize -> inspect-model (text, --json,
+// --optimized) -> run, as in the README.
+TEST_F(CliTest, QuantizeAndInspectModel) {
+  CommandResult r = Run("models export tinynet --out t.onnx");
+  if (r.exit_code != 0) {
+    const char* require = std::getenv("EDGEPIPE_REQUIRE_PEERS");
+    if (require != nullptr && std::string(require) != "0") FAIL() << "models export failed: " << r.err;
+    GTEST_SKIP() << "models export needs PyTorch: " << r.err;
+  }
+  r = Run("quantize t.onnx --mode dynamic --out t8.onnx");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("quantized 2 layer(s)"), std::string::npos) << r.out;
+
+  r = Run("inspect-model t8.onnx");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* want : {"t8.onnx: graph", "13 nodes, 2 quantized layer(s)", "input f32 [?,128]",
+                           "parameters: 9424 bytes", "s8           8832 bytes in 2 tensor(s)",
+                           "s8 per-channel (axis 1): 64 scales in [", "s8 per-channel (axis 1): 10 scales in [",
+                           "zero point 0 (omitted)", "values in [-127, 127]",
+                           "u8 per-tensor, dynamic: scale and zero point computed from each batch",
+                           "MatMulInteger, 8.0 KiB of parameters (quantized layer 0)", "s8 [128,64] const"}) {
+    EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in:\n" << r.out;
+  }
+
+  r = Run("inspect-model t8.onnx --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["path"], "t8.onnx");
+  EXPECT_EQ(j["parameter_bytes"], 9424);
+  EXPECT_EQ(j["parameters_by_dtype"][0]["dtype"], "s8");
+  EXPECT_EQ(j["parameters_by_dtype"][0]["bytes"], 8832);
+  EXPECT_EQ(j["nodes"].size(), 13u);
+  EXPECT_EQ(j["nodes"][1]["op"], "MatMulInteger");
+  EXPECT_EQ(j["nodes"][1]["inputs"][1]["shape"], nlohmann::json({128, 64}));
+  EXPECT_EQ(j["inputs"][0]["shape"], nlohmann::json({-1, 128}));
+  ASSERT_EQ(j["quantized_layers"].size(), 2u);
+  const nlohmann::json& w = j["quantized_layers"][0]["weights"];
+  EXPECT_EQ(w["dtype"], "s8");
+  EXPECT_EQ(w["granularity"], "per-channel");
+  EXPECT_EQ(w["axis"], 1);
+  EXPECT_EQ(w["scales"]["count"], 64);
+  EXPECT_GT(w["scales"]["min"].get<double>(), 0.0);
+  EXPECT_LE(w["scales"]["min"].get<double>(), w["scales"]["max"].get<double>());
+  EXPECT_TRUE(w["zero_point"].is_null());
+  EXPECT_EQ(j["quantized_layers"][1]["weights"]["scales"]["count"], 10);
+  const nlohmann::json& in = j["quantized_layers"][0]["input"];
+  EXPECT_EQ(in["dtype"], "u8");
+  EXPECT_EQ(in["dynamic"], true);
+  EXPECT_EQ(in["granularity"], "per-tensor");
+  EXPECT_EQ(in["tensor"], "input");
+
+  r = Run("inspect-model t8.onnx --optimized");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("EpDynamicQuantMatMul+Relu"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 nodes, 2 quantized layer(s)"), std::string::npos) << r.out;
+
+  r = Run("inspect-model t.onnx");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 quantized layer(s)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("quantized layers:"), std::string::npos) << r.out;
+
+  r = Run("run t8.onnx --random-input --seed 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("output f32 [1,10]"), std::string::npos) << r.out;
+
+  r = Run("inspect-model missing.onnx");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("missing.onnx"), std::string::npos) << r.err;
+  const std::string bytes = Slurp(Path("t8.onnx"));
+  std::ofstream(Path("cut.onnx"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  r = Run("inspect-model cut.onnx");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cut.onnx"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -113,10 +113,113 @@ TEST(OnnxTest, QuantizedOpsRoundTrip) {
   EXPECT_EQ(back->values[back->nodes[1].inputs[1]].constant->dtype(), DType::kS8);
 }
 
+
 onnx::ModelProto ParseModel(const std::string& bytes) {
   onnx::ModelProto m;
   EXPECT_TRUE(m.ParseFromString(bytes));
   return m;
+}
+
+std::vector<std::string> InitializerNames(const onnx::ModelProto& m) {
+  std::vector<std::string> names;
+  for (const onnx::TensorProto& t : m.graph().initializer()) names.push_back(t.name());
+  return names;
+}
+
+TEST(OnnxTest, IdenticalConstantsAreWrittenOnce) {
+  // x + c1, * c2, + c3 with c3 == c1: one initializer serves both Adds. A
+  // different dtype or shape with the same bytes is another tensor.
+  std::mt19937 rng(3);
+  Graph g;
+  const ValueId x = g.AddValue("x", DType::kF32, {-1, 4});
+  g.inputs.push_back(x);
+  const Tensor c = RandomTensor({4}, &rng);
+  const ValueId c1 = g.AddConstant("c1", c);
+  const ValueId c2 = g.AddConstant("c2", RandomTensor({4}, &rng));
+  const ValueId c3 = g.AddConstant("c3", *c.Clone());
+  const ValueId c4 = g.AddConstant("c4", *c.Reshaped({1, 4}));
+  const ValueId a = g.AddValue("a", DType::kF32, {}, false), b = g.AddValue("b", DType::kF32, {}, false);
+  const ValueId y = g.AddValue("y", DType::kF32, {}, false), z = g.AddValue("z", DType::kF32, {}, false);
+  g.nodes.push_back({"add1", "Add", {x, c1}, {a}, {}});
+  g.nodes.push_back({"mul", "Mul", {a, c2}, {b}, {}});
+  g.nodes.push_back({"add2", "Add", {b, c3}, {y}, {}});
+  g.nodes.push_back({"add3", "Add", {y, c4}, {z}, {}});
+  g.outputs.push_back(z);
+  ASSERT_TRUE(InferShapes(&g).ok());
+  auto bytes = ExportOnnx(g);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  const onnx::ModelProto m = ParseModel(*bytes);
+  EXPECT_EQ(InitializerNames(m), (std::vector<std::string>{"c1", "c2", "c4"}));
+  EXPECT_EQ(m.graph().node(2).input(1), "c1");
+  auto back = ImportOnnx(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->ParameterBytes(), 3 * 16u);
+  const Tensor in = RandomTensor({3, 4}, &rng);
+  auto want = testing::RunGraph(g, {in});
+  auto got = testing::RunGraph(*back, {in});
+  ASSERT_TRUE(want.ok() && got.ok());
+  const float* w = (*want)[0].data_as<float>();
+  EXPECT_TRUE(testing::AllClose((*got)[0], std::vector<float>(w, w + 12), 0, 0));
+}
+
+TEST(OnnxTest, ConstantGraphOutputKeepsItsName) {
+  // A constant that is also a graph output is written under its own name
+  // even when an equal one was written before.
+  Graph g;
+  const ValueId x = g.AddValue("x", DType::kF32, {2});
+  g.inputs.push_back(x);
+  const ValueId c1 = g.AddConstant("c1", testing::Scalar(2.0f));
+  const ValueId c2 = g.AddConstant("c2", testing::Scalar(2.0f));
+  const ValueId y = g.AddValue("y", DType::kF32, {}, false);
+  g.nodes.push_back({"mul", "Mul", {x, c1}, {y}, {}});
+  g.outputs = {y, c2};
+  ASSERT_TRUE(InferShapes(&g).ok());
+  auto bytes = ExportOnnx(g);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(InitializerNames(ParseModel(*bytes)), (std::vector<std::string>{"c1", "c2"}));
+  auto back = ImportOnnx(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->values[back->outputs[1]].name, "c2");
+}
+
+TEST(OnnxTest, UnfusedClipsShareTheirBounds) {
+  // Two ReLU6 (Clip 0..6) fused into their Gemms by OptimizeGraph: the
+  // export writes the bounds once, not once per Clip.
+  std::mt19937 rng(5);
+  Graph g;
+  const ValueId x = g.AddValue("x", DType::kF32, {-1, 8});
+  g.inputs.push_back(x);
+  ValueId cur = x;
+  for (int layer = 0; layer < 2; ++layer) {
+    const std::string n = std::to_string(layer);
+    const ValueId h = g.AddValue("h" + n, DType::kF32, {}, false), r = g.AddValue("r" + n, DType::kF32, {}, false);
+    g.nodes.push_back({"fc" + n, "Gemm", {cur, g.AddConstant("w" + n, RandomTensor({8, 8}, &rng))}, {h}, {}});
+    g.nodes.push_back({"clip" + n, "Clip",
+                       {h, g.AddConstant("lo" + n, testing::Scalar(0.0f)), g.AddConstant("hi" + n, testing::Scalar(6.0f))},
+                       {r}, {}});
+    cur = r;
+  }
+  g.outputs.push_back(cur);
+  ASSERT_TRUE(OptimizeGraph(&g).ok());
+  ASSERT_EQ(g.nodes.size(), 2u);  // both Clips fused
+  auto bytes = ExportOnnx(g);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  const onnx::ModelProto m = ParseModel(*bytes);
+  EXPECT_EQ(InitializerNames(m), (std::vector<std::string>{"w0", "w1", "clip_min", "clip_max"}));
+  ASSERT_EQ(m.graph().node_size(), 4);
+  for (int clip : {1, 3}) {
+    EXPECT_EQ(m.graph().node(clip).op_type(), "Clip");
+    EXPECT_EQ(m.graph().node(clip).input(1), "clip_min");
+    EXPECT_EQ(m.graph().node(clip).input(2), "clip_max");
+  }
+  auto back = ImportOnnx(*bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  const Tensor in = RandomTensor({2, 8}, &rng, -3.0f, 3.0f);
+  auto want = testing::RunGraph(g, {in});
+  auto got = testing::RunGraph(*back, {in});
+  ASSERT_TRUE(want.ok() && got.ok());
+  const float* w = (*want)[0].data_as<float>();
+  EXPECT_TRUE(testing::AllClose((*got)[0], std::vector<float>(w, w + 16), 1e-6f, 1e-6f));
 }
 
 TEST(OnnxTest, UnsupportedOpNamesNodeAndOp) {
