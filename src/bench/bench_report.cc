@@ -28,6 +28,15 @@ std::string RatioText(double subject, double best_peer) {
   return fmt::format("**{:.2f}× slower**", subject / best_peer);
 }
 
+// The row of `id` in `rows` (const or not), or nullptr.
+template <typename Rows>
+auto FindIn(Rows& rows, std::string_view id) -> decltype(&rows.front()) {
+  for (auto& row : rows) {
+    if (row.id == id) return &row;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string_view CellStatusName(CellStatus status) {
@@ -47,6 +56,9 @@ int BenchReport::EngineIndex(std::string_view id) const {
   }
   return -1;
 }
+
+OperationRow* BenchReport::FindRow(std::string_view id) { return FindIn(rows, id); }
+const OperationRow* BenchReport::FindRow(std::string_view id) const { return FindIn(rows, id); }
 
 OperationRow& BenchReport::AddRow(std::string id, std::string label, bool has_bytes) {
   OperationRow row;

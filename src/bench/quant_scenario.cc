@@ -1,7 +1,6 @@
 #include "edgepipe/bench/quant_scenario.h"
 
 #include <fmt/core.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,14 +9,11 @@
 #include <memory>
 #include <random>
 
+#include "bench/scenario_util.h"
 #include "edgepipe/bench/peer_runner.h"
 #include "edgepipe/nn/executor.h"
 #include "edgepipe/nn/onnx.h"
 #include "edgepipe/nn/quantize_dynamic.h"
-
-#ifndef EDGEPIPE_SOURCE_DIR_DEFAULT
-#define EDGEPIPE_SOURCE_DIR_DEFAULT "."
-#endif
 
 namespace edgepipe::bench {
 
@@ -25,11 +21,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ResolveSourceDir(const std::string& given) {
-  if (!given.empty()) return given;
-  const char* env = std::getenv("EDGEPIPE_SOURCE_DIR");
-  return env != nullptr && *env != '\0' ? env : EDGEPIPE_SOURCE_DIR_DEFAULT;
-}
+// The latencies of a run: every batch size at every thread count, each
+// warmed up then timed `runs` times.
+struct Grid {
+  std::vector<int64_t> batches;
+  std::vector<int> threads;
+  int runs = 1;
+  int warmup = 0;
+};
 
 std::string RowId(const std::string& model, int64_t batch, int threads) {
   return fmt::format("{}_b{}_t{}", model, batch, threads);
@@ -39,16 +38,6 @@ std::string ModelLabel(const std::string& model) {
   if (model == "tinynet") return "TinyNet";
   if (model == "biggernet") return "BiggerNet";
   return model;
-}
-
-CellStatus FromPeer(PeerStatus s) {
-  switch (s) {
-    case PeerStatus::kOk: return CellStatus::kOk;
-    case PeerStatus::kNotInstalled: return CellStatus::kNotInstalled;
-    case PeerStatus::kTimedOut: return CellStatus::kTimedOut;
-    case PeerStatus::kFailed: return CellStatus::kFailed;
-  }
-  return CellStatus::kFailed;
 }
 
 Result<nn::Tensor> RandomInput(const nn::Graph& g, int64_t batch, uint32_t seed) {
@@ -64,33 +53,25 @@ Result<nn::Tensor> RandomInput(const nn::Graph& g, int64_t batch, uint32_t seed)
   return t;
 }
 
-// Times one model with edgepipe at one thread count, every batch; fills
-// `cells[batch index]`. `out` receives the output of the last batch.
-Status TimeEdgepipe(const std::string& path, int threads, const std::vector<int64_t>& batches, int runs, int warmup,
-                    std::vector<Cell>* cells, std::vector<nn::Tensor>* outputs_per_batch) {
+// Times one model with edgepipe at one thread count, every batch of the
+// grid: `cells[batch index]`, and that batch's output in `outputs_per_batch`.
+Status TimeEdgepipe(const std::string& path, int threads, const Grid& grid, std::vector<Cell>* cells,
+                    std::vector<nn::Tensor>* outputs_per_batch) {
   ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(path));
   nn::ExecutorOptions options;
   options.threads = threads;
   ASSIGN_OR_RETURN(std::unique_ptr<nn::Executor> exec, nn::Executor::Create(std::move(graph), options));
-  cells->assign(batches.size(), Cell{});
-  outputs_per_batch->assign(batches.size(), nn::Tensor());
-  for (size_t b = 0; b < batches.size(); ++b) {
-    ASSIGN_OR_RETURN(nn::Tensor x, RandomInput(exec->graph(), batches[b], 1234));
+  cells->assign(grid.batches.size(), Cell{});
+  outputs_per_batch->assign(grid.batches.size(), nn::Tensor());
+  for (size_t b = 0; b < grid.batches.size(); ++b) {
+    ASSIGN_OR_RETURN(nn::Tensor x, RandomInput(exec->graph(), grid.batches[b], 1234));
     const std::vector<nn::Tensor> inputs = {x};
     std::vector<nn::Tensor> outputs;
     MeasureOptions m;
-    m.runs = runs;
-    m.warmup = warmup;
-    Result<Samples> s = Measure([&] { return exec->Run(inputs, &outputs); }, m);
-    Cell& cell = (*cells)[b];
-    if (!s.ok()) {
-      cell.status = CellStatus::kFailed;
-      cell.message = s.status().ToString();
-      continue;
-    }
-    cell.status = CellStatus::kOk;
-    cell.samples = std::move(*s);
-    (*outputs_per_batch)[b] = outputs.at(0);
+    m.runs = grid.runs;
+    m.warmup = grid.warmup;
+    (*cells)[b] = CellFromSamples(Measure([&] { return exec->Run(inputs, &outputs); }, m));
+    if ((*cells)[b].status == CellStatus::kOk) (*outputs_per_batch)[b] = outputs.at(0);
   }
   return Status::OK();
 }
@@ -105,27 +86,45 @@ double Cosine(const nn::Tensor& a, const nn::Tensor& b) {
   return ab / std::sqrt(aa * bb + 1e-300);
 }
 
-// Runs quant_ort.mjs on `models`; calls `store(model, batch, threads, cell)`.
-void RunOrtPeer(const std::string& source_dir, const std::string& node, double timeout,
-                const std::vector<std::string>& models, const std::vector<int64_t>& batches,
-                const std::vector<int>& threads, int runs, int warmup, EngineInfo* engine,
-                const std::function<void(const std::string&, int64_t, int, Cell)>& store,
-                const std::function<void(std::string_view)>& progress) {
-  std::string model_list, batch_list, thread_list;
-  for (const auto& m : models) model_list += (model_list.empty() ? "" : ",") + m;
-  for (int64_t b : batches) batch_list += (batch_list.empty() ? "" : ",") + std::to_string(b);
-  for (int t : threads) thread_list += (thread_list.empty() ? "" : ",") + std::to_string(t);
+// A peer result ({"seconds": [...]} or {"error": ...}) as a cell.
+Cell CellFromResult(const nlohmann::json& r) {
+  Cell cell;
+  if (r.contains("error")) {
+    cell.status = CellStatus::kFailed;
+    cell.message = r["error"].get<std::string>();
+  } else {
+    cell.status = CellStatus::kOk;
+    cell.samples = SamplesFromSeconds(r["seconds"].get<std::vector<double>>());
+  }
+  return cell;
+}
+
+// Where the peers are and how long they may take.
+struct PeerSetup {
+  std::string source_dir;
+  std::string node;
+  double timeout_seconds;
+};
+
+// Where an ONNX Runtime result goes: (file, batch, threads, cell).
+using OrtStore = std::function<void(const std::string&, int64_t, int, Cell)>;
+
+// Runs quant_ort.mjs on `files` over the grid; fills `engine` (version,
+// details, or why it failed) and calls `store` per result.
+void RunOrtPeer(const PeerSetup& setup, const Grid& grid, const std::vector<std::string>& files,
+                const ScenarioProgress& progress, EngineInfo* engine, const OrtStore& store) {
   PeerCommand cmd;
   cmd.name = "onnxruntime";
-  cmd.argv = {node, source_dir + "/bench/peers/quant_ort.mjs", "--models", model_list, "--batches", batch_list,
-              "--threads", thread_list, "--runs", std::to_string(runs), "--warmup", std::to_string(warmup)};
-  cmd.working_dir = source_dir;
-  cmd.timeout_seconds = timeout;
+  cmd.argv = {setup.node, PeerScript(setup.source_dir, "quant_ort.mjs"), "--models", JoinList(files),
+              "--batches", JoinList(grid.batches), "--threads", JoinList(grid.threads),
+              "--runs", std::to_string(grid.runs), "--warmup", std::to_string(grid.warmup)};
+  cmd.working_dir = setup.source_dir;
+  cmd.timeout_seconds = setup.timeout_seconds;
   Result<PeerOutcome> outcome = PeerRunner().Run(cmd, [&](std::string_view line) {
-    if (progress) progress("onnxruntime: " + std::string(line));
+    progress("onnxruntime: " + std::string(line));
   });
   if (!outcome.ok() || outcome->status != PeerStatus::kOk) {
-    engine->status = outcome.ok() ? FromPeer(outcome->status) : CellStatus::kFailed;
+    engine->status = outcome.ok() ? CellStatusFromPeer(outcome->status) : CellStatus::kFailed;
     engine->message = outcome.ok() ? outcome->message : outcome.status().ToString();
     return;
   }
@@ -133,234 +132,262 @@ void RunOrtPeer(const std::string& source_dir, const std::string& node, double t
   engine->version = out.value("version", "");
   engine->details = {{"node", out.value("node", "")}, {"timing", "hrtime around await session.run() in node"}};
   for (const auto& r : out.value("results", nlohmann::json::array())) {
-    Cell cell;
-    if (r.contains("error")) {
-      cell.status = CellStatus::kFailed;
-      cell.message = r["error"].get<std::string>();
-    } else {
-      cell.status = CellStatus::kOk;
-      cell.samples = SamplesFromSeconds(r["seconds"].get<std::vector<double>>());
-    }
-    store(r.value("model", ""), r.value("batch", int64_t{0}), r.value("threads", 0), std::move(cell));
+    store(r.value("model", ""), r.value("batch", int64_t{0}), r.value("threads", 0), CellFromResult(r));
   }
 }
 
-}  // namespace
+// ---- bench quant
 
-Result<BenchReport> RunQuantBench(const QuantBenchOptions& o) {
-  if (o.runs < 1 || o.warmup < 0) return Status::InvalidArgument("--runs must be >= 1 and --warmup >= 0");
-  if (o.batches.empty() || o.threads.empty() || o.models.empty()) return Status::InvalidArgument("empty batch, thread or model list");
-  for (const auto& m : o.models) {
+struct ColumnSpec {
+  const char* id;
+  const char* label;
+};
+constexpr ColumnSpec kQuantColumns[] = {
+    {"edgepipe_int8", "edgepipe INT8"},      {"edgepipe_fp32", "edgepipe FP32"},
+    {"torch_fp32", "PyTorch FP32"},          {"torch_qnnpack", "PyTorch INT8 qnnpack"},
+    {"torch_onednn", "PyTorch INT8 onednn"}, {"ort_fp32", "ORT FP32"},
+    {"ort_int8", "ORT INT8"}};
+const char* const kTorchColumns[] = {"torch_fp32", "torch_qnnpack", "torch_onednn"};
+
+class QuantScenario {
+ public:
+  explicit QuantScenario(const QuantBenchOptions& o)
+      : o_(o), progress_("[bench quant]", o.progress), grid_{o.batches, o.threads, o.runs, o.warmup} {}
+  Result<BenchReport> Run();
+
+ private:
+  bool Wanted(std::string_view engine) const {
+    return std::find(o_.engines.begin(), o_.engines.end(), engine) != o_.engines.end();
+  }
+  Status CheckOptions() const;
+  void SetUp();
+  void Put(const std::string& model, int64_t batch, int threads, const std::string& engine, Cell cell);
+  Status ExportModels();
+  Status RunEdgepipe();
+  void RunPyTorch(const std::string& model);
+  void RunOrt();
+
+  const QuantBenchOptions& o_;
+  const ScenarioProgress progress_;
+  const Grid grid_;
+  std::string source_dir_;
+  WorkDir work_;
+  BenchReport report_;
+  std::map<std::string, size_t> row_of_;
+  std::map<std::string, std::string> fp32_path_, int8_path_;  // by model
+};
+
+Status QuantScenario::CheckOptions() const {
+  RETURN_NOT_OK(CheckTimingOptions(o_.runs, o_.warmup));
+  if (o_.batches.empty() || o_.threads.empty() || o_.models.empty()) {
+    return Status::InvalidArgument("empty batch, thread or model list");
+  }
+  for (const auto& m : o_.models) {
     if (m != "tinynet" && m != "biggernet") return Status::InvalidArgument("unknown model '" + m + "' (tinynet, biggernet)");
   }
-  auto wanted = [&](std::string_view id) { return std::find(o.engines.begin(), o.engines.end(), id) != o.engines.end(); };
-  auto progress = [&](const std::string& line) {
-    if (o.progress) o.progress("[bench quant] " + line);
-  };
-  const std::string source_dir = ResolveSourceDir(o.source_dir);
-  std::string dir = o.dir;
-  bool created = false;
-  if (dir.empty()) {
-    std::string templ = (fs::temp_directory_path() / "edgepipe-bench-quant-XXXXXX").string();
-    if (mkdtemp(templ.data()) == nullptr) return Status::IOError("cannot create a directory under /tmp");
-    dir = templ;
-    created = true;
-  }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
+  return Status::OK();
+}
 
-  BenchReport report;
-  report.scenario = "quant";
-  report.title = "edgepipe bench quant: dynamic INT8 vs FP32 vs PyTorch and ONNX Runtime (latency per forward pass)";
-  report.command = o.command_line;
-  report.date = UtcNow();
-  report.machine = GetMachineInfo();
-  report.build = GetBuildInfo();
-  report.config = {{"models", o.models}, {"batches", o.batches}, {"threads", o.threads}, {"runs", o.runs},
-                   {"warmup", o.warmup}, {"seed", o.seed}, {"dir", dir}};
-  struct Col {
-    const char* id;
-    const char* label;
-  };
-  const Col cols[] = {{"edgepipe_int8", "edgepipe INT8"},     {"edgepipe_fp32", "edgepipe FP32"},
-                      {"torch_fp32", "PyTorch FP32"},         {"torch_qnnpack", "PyTorch INT8 qnnpack"},
-                      {"torch_onednn", "PyTorch INT8 onednn"}, {"ort_fp32", "ORT FP32"},
-                      {"ort_int8", "ORT INT8"}};
-  for (const Col& c : cols) {
+// The columns (peers not asked for are "not run") and one row per model,
+// thread count and batch.
+void QuantScenario::SetUp() {
+  report_ = NewReport("quant", o_.command_line);
+  report_.title = "edgepipe bench quant: dynamic INT8 vs FP32 vs PyTorch and ONNX Runtime (latency per forward pass)";
+  report_.config = {{"models", o_.models}, {"batches", o_.batches}, {"threads", o_.threads}, {"runs", o_.runs},
+                    {"warmup", o_.warmup}, {"seed", o_.seed},       {"dir", work_.path()}};
+  for (const ColumnSpec& c : kQuantColumns) {
     EngineInfo e;
     e.id = c.id;
     e.label = c.label;
-    const std::string id = c.id;
-    if (id.rfind("edgepipe", 0) == 0) {
-      e.version = report.build.edgepipe_version + ", " + nn::RuntimeDescription();
+    if (e.id.rfind("edgepipe", 0) == 0) {
+      e.version = report_.build.edgepipe_version + ", " + nn::RuntimeDescription();
       e.is_peer = false;  // edgepipe FP32 has its own ratio line, INT8 vs FP32
     }
-    if (id.rfind("torch", 0) == 0 && !wanted("pytorch")) e.status = CellStatus::kNotRun;
-    if (id.rfind("ort", 0) == 0 && !wanted("onnxruntime")) e.status = CellStatus::kNotRun;
-    report.engines.push_back(std::move(e));
+    if (e.id.rfind("torch", 0) == 0 && !Wanted("pytorch")) e.status = CellStatus::kNotRun;
+    if (e.id.rfind("ort", 0) == 0 && !Wanted("onnxruntime")) e.status = CellStatus::kNotRun;
+    report_.engines.push_back(std::move(e));
   }
-  std::map<std::string, size_t> row_of;
-  for (const auto& m : o.models) {
-    for (int t : o.threads) {
-      for (int64_t b : o.batches) {
-        row_of[RowId(m, b, t)] = report.rows.size();
-        report.AddRow(RowId(m, b, t), fmt::format("{} batch {}, {} thread{}", ModelLabel(m), b, t, t == 1 ? "" : "s"), false);
+  for (const auto& m : o_.models) {
+    for (int t : o_.threads) {
+      for (int64_t b : o_.batches) {
+        row_of_[RowId(m, b, t)] = report_.rows.size();
+        report_.AddRow(RowId(m, b, t), fmt::format("{} batch {}, {} thread{}", ModelLabel(m), b, t, t == 1 ? "" : "s"),
+                       false);
       }
     }
   }
-  auto put = [&](const std::string& model, int64_t batch, int threads, const std::string& engine, Cell cell) {
-    auto r = row_of.find(RowId(model, batch, threads));
-    const int e = report.EngineIndex(engine);
-    if (r == row_of.end() || e < 0) return;
-    report.rows[r->second].cells[e] = std::move(cell);
-  };
+}
 
-  // 1. FP32 models from PyTorch (fixed seed), INT8 from edgepipe's quantizer.
-  progress("exporting the FP32 models (PyTorch) to " + dir);
+void QuantScenario::Put(const std::string& model, int64_t batch, int threads, const std::string& engine, Cell cell) {
+  auto r = row_of_.find(RowId(model, batch, threads));
+  const int e = report_.EngineIndex(engine);
+  if (r == row_of_.end() || e < 0) return;
+  report_.rows[r->second].cells[e] = std::move(cell);
+}
+
+// FP32 models from PyTorch (fixed seed), INT8 from edgepipe's quantizer.
+Status QuantScenario::ExportModels() {
+  progress_("exporting the FP32 models (PyTorch) to " + work_.path());
   PeerCommand exp;
   exp.name = "export";
-  exp.argv = {o.python, source_dir + "/bench/peers/quant_torch.py", "export", "--dir", dir, "--seed", std::to_string(o.seed)};
-  exp.timeout_seconds = o.peer_timeout_seconds;
+  exp.argv = {o_.python, PeerScript(source_dir_, "quant_torch.py"), "export", "--dir", work_.path(), "--seed",
+              std::to_string(o_.seed)};
+  exp.timeout_seconds = o_.peer_timeout_seconds;
   ASSIGN_OR_RETURN(PeerOutcome exported, PeerRunner().Run(exp));
   if (exported.status != PeerStatus::kOk) {
     return Status::NotFound("cannot export the models with PyTorch (" + std::string(PeerStatusName(exported.status)) +
                             "): " + exported.message);
   }
-  std::map<std::string, std::string> fp32_path, int8_path;
-  for (const auto& m : o.models) {
-    fp32_path[m] = dir + "/" + m + ".onnx";
-    int8_path[m] = dir + "/" + m + ".int8.onnx";
-    ASSIGN_OR_RETURN(nn::Graph g, nn::ImportOnnxFile(fp32_path[m]));
+  for (const auto& m : o_.models) {
+    const std::string fp32 = fp32_path_[m] = work_.File(m + ".onnx");
+    const std::string int8 = int8_path_[m] = work_.File(m + ".int8.onnx");
+    ASSIGN_OR_RETURN(nn::Graph g, nn::ImportOnnxFile(fp32));
     ASSIGN_OR_RETURN(nn::QuantizeDynamicStats qs, nn::QuantizeDynamic(&g));
-    RETURN_NOT_OK(nn::ExportOnnxFile(g, int8_path[m]));
-    const auto fb = fs::file_size(fp32_path[m], ec), ib = fs::file_size(int8_path[m], ec);
-    report.notes.push_back(fmt::format("{} on disk: FP32 ONNX {} bytes, edgepipe INT8 ONNX {} bytes ({:.3f}x; {} layers quantized)",
-                                       ModelLabel(m), fb, ib, fb ? double(ib) / double(fb) : 0.0, qs.quantized));
-    report.config["files"][m] = {{"fp32", fp32_path[m]}, {"int8", int8_path[m]}, {"fp32_bytes", fb}, {"int8_bytes", ib}};
+    RETURN_NOT_OK(nn::ExportOnnxFile(g, int8));
+    std::error_code ec;
+    const auto fb = fs::file_size(fp32, ec), ib = fs::file_size(int8, ec);
+    report_.notes.push_back(fmt::format("{} on disk: FP32 ONNX {} bytes, edgepipe INT8 ONNX {} bytes ({:.3f}x; {} layers quantized)",
+                                        ModelLabel(m), fb, ib, fb ? double(ib) / double(fb) : 0.0, qs.quantized));
+    report_.config["files"][m] = {{"fp32", fp32}, {"int8", int8}, {"fp32_bytes", fb}, {"int8_bytes", ib}};
   }
+  return Status::OK();
+}
 
-  // 2. edgepipe, in process.
-  for (const auto& m : o.models) {
-    for (int t : o.threads) {
+// edgepipe FP32 and INT8 in process; INT8's speed-up over FP32 and the
+// agreement of their outputs go to the notes.
+Status QuantScenario::RunEdgepipe() {
+  for (const auto& m : o_.models) {
+    for (int t : o_.threads) {
       std::vector<Cell> cells_fp32, cells_int8;
       std::vector<nn::Tensor> out_fp32, out_int8;
-      progress(fmt::format("edgepipe: {} threads={}", m, t));
-      RETURN_NOT_OK(TimeEdgepipe(fp32_path[m], t, o.batches, o.runs, o.warmup, &cells_fp32, &out_fp32));
-      RETURN_NOT_OK(TimeEdgepipe(int8_path[m], t, o.batches, o.runs, o.warmup, &cells_int8, &out_int8));
-      for (size_t b = 0; b < o.batches.size(); ++b) {
-        if (t == o.threads.front()) {
-          report.notes.push_back(fmt::format("{} batch {}: edgepipe INT8 vs FP32 output cosine similarity {:.6f}",
-                                             ModelLabel(m), o.batches[b], Cosine(out_int8[b], out_fp32[b])));
+      progress_(fmt::format("edgepipe: {} threads={}", m, t));
+      RETURN_NOT_OK(TimeEdgepipe(fp32_path_[m], t, grid_, &cells_fp32, &out_fp32));
+      RETURN_NOT_OK(TimeEdgepipe(int8_path_[m], t, grid_, &cells_int8, &out_int8));
+      for (size_t b = 0; b < o_.batches.size(); ++b) {
+        if (t == o_.threads.front()) {
+          report_.notes.push_back(fmt::format("{} batch {}: edgepipe INT8 vs FP32 output cosine similarity {:.6f}",
+                                              ModelLabel(m), o_.batches[b], Cosine(out_int8[b], out_fp32[b])));
         }
         if (cells_fp32[b].status == CellStatus::kOk && cells_int8[b].status == CellStatus::kOk) {
-          cells_int8[b].message = fmt::format("{:.2f}x vs edgepipe FP32", cells_fp32[b].samples.median / cells_int8[b].samples.median);
+          cells_int8[b].message =
+              fmt::format("{:.2f}x vs edgepipe FP32", cells_fp32[b].samples.median / cells_int8[b].samples.median);
         }
-        put(m, o.batches[b], t, "edgepipe_fp32", std::move(cells_fp32[b]));
-        put(m, o.batches[b], t, "edgepipe_int8", std::move(cells_int8[b]));
+        Put(m, o_.batches[b], t, "edgepipe_fp32", std::move(cells_fp32[b]));
+        Put(m, o_.batches[b], t, "edgepipe_int8", std::move(cells_int8[b]));
       }
     }
   }
-  for (const auto& row : report.rows) {
-    if (!row.cells[0].message.empty()) report.notes.push_back(row.label + ": edgepipe INT8 " + row.cells[0].message);
+  for (const auto& row : report_.rows) {
+    if (!row.cells[0].message.empty()) report_.notes.push_back(row.label + ": edgepipe INT8 " + row.cells[0].message);
   }
+  return Status::OK();
+}
 
-  // 3. PyTorch, one child process per model.
-  if (wanted("pytorch")) {
-    std::string batch_list, thread_list;
-    for (int64_t b : o.batches) batch_list += (batch_list.empty() ? "" : ",") + std::to_string(b);
-    for (int t : o.threads) thread_list += (thread_list.empty() ? "" : ",") + std::to_string(t);
-    for (const auto& m : o.models) {
-      progress("pytorch: " + m);
-      PeerCommand cmd;
-      cmd.name = "pytorch";
-      cmd.argv = {o.python, source_dir + "/bench/peers/quant_torch.py", "bench", "--model", m, "--batches", batch_list,
-                  "--threads", thread_list, "--runs", std::to_string(o.runs), "--warmup", std::to_string(o.warmup),
-                  "--seed", std::to_string(o.seed), "--dir", dir};
-      cmd.timeout_seconds = o.peer_timeout_seconds;
-      Result<PeerOutcome> outcome = PeerRunner().Run(cmd, [&](std::string_view line) { progress("pytorch: " + std::string(line)); });
-      if (!outcome.ok() || outcome->status != PeerStatus::kOk) {
-        for (const char* id : {"torch_fp32", "torch_qnnpack", "torch_onednn"}) {
-          EngineInfo& e = report.engines[report.EngineIndex(id)];
-          e.status = outcome.ok() ? FromPeer(outcome->status) : CellStatus::kFailed;
-          e.message = outcome.ok() ? outcome->message : outcome.status().ToString();
-        }
-        continue;
-      }
-      const nlohmann::json& out = outcome->output;
-      for (const char* id : {"torch_fp32", "torch_qnnpack", "torch_onednn"}) {
-        EngineInfo& e = report.engines[report.EngineIndex(id)];
-        e.version = out.value("version", "") + ", BLAS " + out.value("blas", "?");
-      }
-      if (out.contains("sizes")) {
-        report.notes.push_back(fmt::format("{} PyTorch state_dict on disk (bytes): {}", ModelLabel(m), out["sizes"].dump()));
-      }
-      for (const auto& r : out.value("results", nlohmann::json::array())) {
-        const std::string engine = "torch_" + r.value("engine", std::string());
-        Cell cell;
-        if (r.contains("error")) {
-          cell.status = CellStatus::kFailed;
-          cell.message = r["error"].get<std::string>();
-          for (int64_t b : o.batches) {
-            for (int t : o.threads) put(m, b, t, engine, cell);
-          }
-          continue;
-        }
-        cell.status = CellStatus::kOk;
-        cell.samples = SamplesFromSeconds(r["seconds"].get<std::vector<double>>());
-        cell.message = r.value("granularity", "");
-        put(m, r.value("batch", int64_t{0}), r.value("threads", 0), engine, std::move(cell));
-      }
+// PyTorch FP32, qnnpack and onednn on one model, one child process.
+void QuantScenario::RunPyTorch(const std::string& model) {
+  progress_("pytorch: " + model);
+  PeerCommand cmd;
+  cmd.name = "pytorch";
+  cmd.argv = {o_.python, PeerScript(source_dir_, "quant_torch.py"), "bench", "--model", model,
+              "--batches", JoinList(o_.batches), "--threads", JoinList(o_.threads),
+              "--runs", std::to_string(o_.runs), "--warmup", std::to_string(o_.warmup),
+              "--seed", std::to_string(o_.seed), "--dir", work_.path()};
+  cmd.timeout_seconds = o_.peer_timeout_seconds;
+  Result<PeerOutcome> outcome =
+      PeerRunner().Run(cmd, [&](std::string_view line) { progress_("pytorch: " + std::string(line)); });
+  if (!outcome.ok() || outcome->status != PeerStatus::kOk) {
+    for (const char* id : kTorchColumns) {
+      EngineInfo& e = report_.engines[report_.EngineIndex(id)];
+      e.status = outcome.ok() ? CellStatusFromPeer(outcome->status) : CellStatus::kFailed;
+      e.message = outcome.ok() ? outcome->message : outcome.status().ToString();
     }
+    return;
   }
+  const nlohmann::json& out = outcome->output;
+  for (const char* id : kTorchColumns) {
+    report_.engines[report_.EngineIndex(id)].version = out.value("version", "") + ", BLAS " + out.value("blas", "?");
+  }
+  if (out.contains("sizes")) {
+    report_.notes.push_back(fmt::format("{} PyTorch state_dict on disk (bytes): {}", ModelLabel(model), out["sizes"].dump()));
+  }
+  for (const auto& r : out.value("results", nlohmann::json::array())) {
+    const std::string engine = "torch_" + r.value("engine", std::string());
+    Cell cell = CellFromResult(r);
+    if (cell.status != CellStatus::kOk) {
+      for (int64_t b : o_.batches) {
+        for (int t : o_.threads) Put(model, b, t, engine, cell);
+      }
+      continue;
+    }
+    cell.message = r.value("granularity", "");
+    Put(model, r.value("batch", int64_t{0}), r.value("threads", 0), engine, std::move(cell));
+  }
+}
 
-  // 4. ONNX Runtime on the same FP32 and INT8 files.
-  if (wanted("onnxruntime")) {
-    progress("onnxruntime: starting");
-    std::vector<std::string> files;
-    std::map<std::string, std::pair<std::string, std::string>> what;  // file -> (model, engine)
-    for (const auto& m : o.models) {
-      files.push_back(fp32_path[m]);
-      files.push_back(int8_path[m]);
-      what[fp32_path[m]] = {m, "ort_fp32"};
-      what[int8_path[m]] = {m, "ort_int8"};
-    }
-    EngineInfo info;
-    RunOrtPeer(source_dir, o.node, o.peer_timeout_seconds, files, o.batches, o.threads, o.runs, o.warmup, &info,
-               [&](const std::string& file, int64_t b, int t, Cell cell) {
-                 auto it = what.find(file);
-                 if (it != what.end()) put(it->second.first, b, t, it->second.second, std::move(cell));
-               },
-               o.progress);
-    for (const char* id : {"ort_fp32", "ort_int8"}) {
-      EngineInfo& e = report.engines[report.EngineIndex(id)];
-      e.version = info.version;
-      e.details = info.details;
-      e.status = info.status;
-      e.message = info.message;
-    }
-    report.notes.push_back("ONNX Runtime samples are timed inside node around `await session.run()`, so they include "
-                           "onnxruntime-node's JS binding overhead (tens of microseconds per call); figures measured "
-                           "from C or Python (e.g. docs peer-timings) do not.");
+// ONNX Runtime on the same FP32 and INT8 files.
+void QuantScenario::RunOrt() {
+  progress_("onnxruntime: starting");
+  std::vector<std::string> files;
+  std::map<std::string, std::pair<std::string, std::string>> what;  // file -> (model, engine)
+  for (const auto& m : o_.models) {
+    files.push_back(fp32_path_[m]);
+    files.push_back(int8_path_[m]);
+    what[fp32_path_[m]] = {m, "ort_fp32"};
+    what[int8_path_[m]] = {m, "ort_int8"};
   }
-  if (wanted("pytorch")) {
-    report.notes.push_back("PyTorch samples are time.perf_counter() around model(x) in Python (includes the Python call "
-                           "overhead); Debian's torch 1.13.1 runs FP32 Linear on the generic reference BLAS, which "
-                           "inflates its INT8-over-FP32 speed-ups.");
+  EngineInfo info;
+  RunOrtPeer({source_dir_, o_.node, o_.peer_timeout_seconds}, grid_, files, progress_, &info,
+             [&](const std::string& file, int64_t b, int t, Cell cell) {
+               auto it = what.find(file);
+               if (it != what.end()) Put(it->second.first, b, t, it->second.second, std::move(cell));
+             });
+  for (const char* id : {"ort_fp32", "ort_int8"}) {
+    EngineInfo& e = report_.engines[report_.EngineIndex(id)];
+    e.version = info.version;
+    e.details = info.details;
+    e.status = info.status;
+    e.message = info.message;
   }
-  if (!o.keep && created) fs::remove_all(dir, ec);
-  return report;
+}
+
+Result<BenchReport> QuantScenario::Run() {
+  RETURN_NOT_OK(CheckOptions());
+  source_dir_ = ResolveSourceDir(o_.source_dir);
+  RETURN_NOT_OK(work_.Prepare(o_.dir, "edgepipe-bench-quant"));
+  work_.Keep(o_.keep || !o_.dir.empty());  // a directory the caller named keeps its files
+  SetUp();
+  RETURN_NOT_OK(ExportModels());
+  RETURN_NOT_OK(RunEdgepipe());
+  if (Wanted("pytorch")) {
+    for (const auto& m : o_.models) RunPyTorch(m);
+  }
+  if (Wanted("onnxruntime")) {
+    RunOrt();
+    report_.notes.push_back("ONNX Runtime samples are timed inside node around `await session.run()`, so they include "
+                            "onnxruntime-node's JS binding overhead (tens of microseconds per call); figures measured "
+                            "from C or Python (e.g. docs peer-timings) do not.");
+  }
+  if (Wanted("pytorch")) {
+    report_.notes.push_back("PyTorch samples are time.perf_counter() around model(x) in Python (includes the Python call "
+                            "overhead); Debian's torch 1.13.1 runs FP32 Linear on the generic reference BLAS, which "
+                            "inflates its INT8-over-FP32 speed-ups.");
+  }
+  return std::move(report_);
+}
+
+}  // namespace
+
+Result<BenchReport> RunQuantBench(const QuantBenchOptions& options) {
+  return QuantScenario(options).Run();
 }
 
 Result<BenchReport> RunModelBench(const ModelBenchOptions& o) {
   if (o.model_paths.empty()) return Status::InvalidArgument("give at least one model");
-  if (o.runs < 1 || o.warmup < 0) return Status::InvalidArgument("--runs must be >= 1 and --warmup >= 0");
-  BenchReport report;
-  report.scenario = "model";
+  RETURN_NOT_OK(CheckTimingOptions(o.runs, o.warmup));
+  const ScenarioProgress progress("[bench model]", o.progress);
+  const Grid grid{o.batches, o.threads, o.runs, o.warmup};
+  BenchReport report = NewReport("model", o.command_line);
   report.title = "edgepipe bench model: latency per forward pass";
-  report.command = o.command_line;
-  report.date = UtcNow();
-  report.machine = GetMachineInfo();
-  report.build = GetBuildInfo();
   report.config = {{"models", o.model_paths}, {"batches", o.batches}, {"threads", o.threads}, {"runs", o.runs},
                    {"warmup", o.warmup}};
   for (const auto& p : o.model_paths) {
@@ -391,10 +418,10 @@ Result<BenchReport> RunModelBench(const ModelBenchOptions& o) {
   }
   for (const auto& p : o.model_paths) {
     for (int t : o.threads) {
-      if (o.progress) o.progress(fmt::format("[bench model] edgepipe: {} threads={}", p, t));
+      progress(fmt::format("edgepipe: {} threads={}", p, t));
       std::vector<Cell> cells;
       std::vector<nn::Tensor> outs;
-      RETURN_NOT_OK(TimeEdgepipe(p, t, o.batches, o.runs, o.warmup, &cells, &outs));
+      RETURN_NOT_OK(TimeEdgepipe(p, t, grid, &cells, &outs));
       for (size_t b = 0; b < o.batches.size(); ++b) {
         report.rows[row_of[RowId("", o.batches[b], t)]].cells[report.EngineIndex("edgepipe:" + p)] = std::move(cells[b]);
       }
@@ -405,17 +432,16 @@ Result<BenchReport> RunModelBench(const ModelBenchOptions& o) {
   if (o.compare) {
     EngineInfo info;
     std::vector<std::string> abs;
-    for (const auto& p : o.model_paths) abs.push_back(fs::absolute(p).string());
-    RunOrtPeer(ResolveSourceDir(o.source_dir), o.node, o.peer_timeout_seconds, abs, o.batches, o.threads, o.runs,
-               o.warmup, &info,
+    std::error_code ec;
+    for (const auto& p : o.model_paths) abs.push_back(fs::absolute(p, ec).string());
+    RunOrtPeer({ResolveSourceDir(o.source_dir), o.node, o.peer_timeout_seconds}, grid, abs, progress, &info,
                [&](const std::string& file, int64_t b, int t, Cell cell) {
                  for (size_t i = 0; i < abs.size(); ++i) {
                    if (abs[i] != file) continue;
                    auto r = row_of.find(RowId("", b, t));
                    if (r != row_of.end()) report.rows[r->second].cells[report.EngineIndex("ort:" + o.model_paths[i])] = cell;
                  }
-               },
-               o.progress);
+               });
     for (const auto& p : o.model_paths) {
       EngineInfo& e = report.engines[report.EngineIndex("ort:" + p)];
       e.version = info.version;

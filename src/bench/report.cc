@@ -1,17 +1,15 @@
 #include "edgepipe/bench/report.h"
 
 #include <fmt/core.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <limits>
+#include <functional>
 #include <map>
 #include <optional>
 
+#include "bench/scenario_util.h"
 #include "bench/svg_chart.h"
 #include "edgepipe/bench/bench_report.h"
 #include "edgepipe/bench/groupby_scenario.h"
@@ -21,10 +19,6 @@
 #include "edgepipe/bench/quant_scenario.h"
 #include "edgepipe/bench/vectorize_scenario.h"
 #include "edgepipe/core/atomic_file.h"
-
-#ifndef EDGEPIPE_SOURCE_DIR_DEFAULT
-#define EDGEPIPE_SOURCE_DIR_DEFAULT "."
-#endif
 
 namespace edgepipe::bench {
 
@@ -58,17 +52,97 @@ struct Section {
   std::vector<std::string> notes;
   nlohmann::json bench;  // the scenario's full report (every sample)
   std::string svg_file;
+  int64_t size = 0;      // N or rows measured here (the seed's, scaled)
 };
 
-std::string WithThousands(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return v < 0 ? "-" + out : out;
+// ------------------------------------------------------------------ line specs
+
+// Which rows of a scenario's report become lines of a section, and how.
+struct RowSpec {
+  const char* operation;  // row id in the scenario's report; "*": every row, in report order
+  const char* group;      // lines are compared within a group; "": the row's label
+  const char* label;      // fmt pattern over {engine} (its label), {row} (the row's label) and {group}
+};
+
+// A figure of the seed's table: on the line of `engine` in the rows
+// `operation` names ("": every row, "x*": ids starting with x).
+struct SeedFigure {
+  const char* operation;
+  const char* engine;
+  const char* text;  // as printed
+  double seconds;    // the midpoint of a range
+  bool baseline;     // the row speed-ups are relative to
+};
+
+struct LineSpec {
+  std::vector<RowSpec> rows;
+  std::vector<std::string> engines;  // in this order; empty: every engine of the report, in its order
+  bool skip_not_run = false;         // a "not run" cell is a variant the engine lacks: no line
+  std::vector<SeedFigure> seed;
+};
+
+bool Matches(std::string_view pattern, std::string_view id) {
+  if (pattern.empty()) return true;
+  if (pattern.back() == '*') return id.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1);
+  return pattern == id;
 }
+
+// The line of engine `engine` (column `col`, -1 when the report lacks it)
+// in `row` (nullptr when the report lacks it).
+Line MakeLine(const BenchReport& r, const LineSpec& spec, const RowSpec& row_spec, const OperationRow* row,
+              const std::string& engine, int col) {
+  Line l;
+  const std::string row_label = row != nullptr ? row->label : "";
+  l.group = *row_spec.group != '\0' ? row_spec.group : row_label;
+  l.engine = engine;
+  l.operation = row != nullptr ? row->id : row_spec.operation;
+  const std::string& engine_label = col >= 0 ? r.engines[static_cast<size_t>(col)].label : engine;
+  l.label = fmt::format(fmt::runtime(row_spec.label), fmt::arg("engine", engine_label), fmt::arg("row", row_label),
+                        fmt::arg("group", l.group));
+  l.subject = engine.rfind("edgepipe", 0) == 0;
+  for (const SeedFigure& f : spec.seed) {
+    if (engine != f.engine || !Matches(f.operation, l.operation)) continue;
+    l.seed_text = f.text;
+    l.seed_value = f.seconds;
+    l.baseline = f.baseline;
+    break;
+  }
+  if (row != nullptr && col >= 0 && static_cast<size_t>(col) < row->cells.size()) {
+    l.here = row->cells[static_cast<size_t>(col)];
+  } else {
+    l.here.status = CellStatus::kNotRun;
+  }
+  return l;
+}
+
+std::vector<Line> LinesFrom(const BenchReport& r, const LineSpec& spec) {
+  std::vector<Line> lines;
+  auto add_row = [&](const RowSpec& row_spec, const OperationRow* row) {
+    std::vector<std::pair<std::string, int>> engines;  // (id, column)
+    if (spec.engines.empty()) {
+      for (size_t i = 0; i < r.engines.size() && (row == nullptr || i < row->cells.size()); ++i) {
+        engines.emplace_back(r.engines[i].id, static_cast<int>(i));
+      }
+    } else {
+      for (const auto& id : spec.engines) engines.emplace_back(id, r.EngineIndex(id));
+    }
+    for (const auto& [engine, col] : engines) {
+      Line l = MakeLine(r, spec, row_spec, row, engine, col);
+      if (spec.skip_not_run && l.here.status == CellStatus::kNotRun) continue;
+      lines.push_back(std::move(l));
+    }
+  };
+  for (const RowSpec& row_spec : spec.rows) {
+    if (std::string_view(row_spec.operation) != "*") {
+      add_row(row_spec, r.FindRow(row_spec.operation));
+      continue;
+    }
+    for (const auto& row : r.rows) add_row(row_spec, &row);
+  }
+  return lines;
+}
+
+// ------------------------------------------------------------------ helpers
 
 std::string FormatIn(double seconds, double unit_scale) { return FormatSeconds(seconds * unit_scale); }
 
@@ -81,26 +155,65 @@ std::string CellWords(const Cell& cell) {
   return std::string(CellStatusName(cell.status));
 }
 
+// What a section says before anything is measured, in report order.
+struct SectionSpec {
+  const char* id;
+  const char* svg;            // the chart's file
+  double seed_size;           // the seed's N or rows, scaled by --scale (at least 1,000); 0: none
+  const char* heading;
+  const char* chart_title;    // fmt pattern over {size}, the size measured here ("5,000,000")
+  const char* size_note;      // likewise ("" for none)
+  const char* baseline_name;  // the seed's row speed-ups are relative to
+  const char* unit;           // "s" or "ms"
+  const char* seed_table;     // the seed's own table, as printed
+};
+constexpr SectionSpec kSections[] = {
+    {"day1a", "day1a_multiply.svg", 50e6, "Day 1 A — Elementwise multiply (seed: N = 50,000,000 f64)",
+     "Day 1 A: multiply {size} f64 values", "N = {size} float64 values (a, b uniform in [0.5, 1.5))", "Python loop",
+     "s",
+     "| Method | Time (sec) | Speed-up |\n|---|---|---|\n| Python loop | 1.9672 | 1.0× |\n| NumPy | 0.1124 | 17.5× |\n"
+     "| Polars | 0.1187 | 16.6× |\n| PyTorch | 0.0703 | **28×** |\n"},
+    {"day1b", "day1b_groupby.svg", 5e6, "Day 1 B — GroupBy mean (seed: 5,000,000 rows)",
+     "Day 1 B: group-by mean, {size} rows, 1,000 int64 keys", "{size} rows, int64 keys uniform in [0, 1000), float64 values",
+     "Python dict", "s",
+     "| Method | Time (sec) | Speed-up |\n|---|---|---|\n| Python dict | 1.4242 | 1× |\n| Polars | 0.1375 | **10.4×** |\n"},
+    {"day3", "day3_quant.svg", 0, "Day 3 — Dynamic INT8 quantization (TinyNet, BiggerNet; batch 1)",
+     "Day 3: TinyNet / BiggerNet latency, batch 1",
+     "TinyNet = Linear(128,64)-ReLU-Linear(64,10); BiggerNet = Linear(1024,1024)-ReLU-Linear(1024,1024)-ReLU-"
+     "Linear(1024,10) (the seed does not define them; /work/shared/peer-timings.md); batch 1",
+     "PyTorch FP32", "ms",
+     "TinyNet:\n\n| Model | Latency (ms) | Speedup |\n|---|---|---|\n| FP32 | 0.2805 | 1.0× |\n| INT8 | 0.2285 | 1.23× |\n\n"
+     "BiggerNet:\n\n| Model | Latency (ms) | Speedup |\n|---|---|---|\n| FP32 | 1.3467 | 1.0× |\n| INT8 | 0.4190 | **3.21×** |\n"},
+    {"day4", "day4_mobilenet.svg", 0, "Day 4 — MobileNetV2 static PTQ (FP32 → INT8)",
+     "Day 4: MobileNetV2-224 latency, batch 1 (seed's figures only)", "", "FP32", "ms",
+     "| Model | Size | Latency | Notes |\n|---|---|---|---|\n| FP32 | ~14 MB | ~11–13 ms | baseline |\n"
+     "| **INT8** | **~3.5 MB** | **~5–7 ms** | ~70% smaller, ~2× faster |\n"},
+    {"final", "final_pipeline.svg", 1e6, "Final results — pipeline benchmarks (seed: 1,000,000 synthetic sensor rows)",
+     "Final table: {size} sensor rows",
+     "{size} sensor rows (timestamp_ns, sensor_id of 10, ax..gz float64 with 6 decimals); Parquet with zstd, each "
+     "engine's defaults",
+     "pandas", "s",
+     "| Operation | Pandas (s) | Polars (s) | Speedup |\n|---|---|---|---|\n| **CSV Read** | 1.56 | **0.17–0.25** | "
+     "**~7.5×** |\n| Parquet Write | 0.66–1.66 | **0.37–1.50** | ~2× |\n| Parquet Read | 0.10–0.20 | **0.06–0.12** | ~2× "
+     "|\n| GroupBy Mean | 0.06–0.08 | **0.04–0.07** | ~1.4× |\n"},
+};
+
 const std::vector<std::string>& SectionIds() {
-  static const std::vector<std::string> ids = {"day1a", "day1b", "day3", "day4", "final"};
+  static const std::vector<std::string> ids = IdsOf(kSections);
   return ids;
 }
 
+// The pandas peer's operations: the others of the io report are not its.
+const char* const kPandasOps[] = {"csv_read", "parquet_write_zstd", "parquet_read_zstd", "group_by_mean"};
+
 class Generator {
  public:
-  explicit Generator(const ReportOptions& options) : options_(options) {}
+  explicit Generator(const ReportOptions& options) : options_(options), progress_("[report]", options.progress) {}
   Result<ReportOutput> Run();
 
  private:
-  void Progress(const std::string& line) const {
-    if (options_.progress) options_.progress("[report] " + line);
-  }
   bool Wanted(const std::string& id) const {
     return std::find(options_.sections.begin(), options_.sections.end(), id) != options_.sections.end();
-  }
-  std::function<void(std::string_view)> Forward() const {
-    if (!options_.progress) return {};
-    return [this](std::string_view line) { options_.progress(line); };
   }
   void Collect(const BenchReport& report) {
     for (const auto& e : report.engines) {
@@ -109,230 +222,159 @@ class Generator {
       versions_[e.label] = v;
     }
   }
+  Status CheckOptions();
+  // A section's texts from kSections, with its size at this --scale.
+  Section NewSection(std::string_view id) const;
+  // The fields every scenario's options share: timing, peers, progress,
+  // command.
+  template <typename Options>
+  Options ScenarioOptions(int runs, int warmup) const;
+  // Runs a section's scenario, unless --sections leaves it out, and makes
+  // its lines; on failure the section's status says why it has none.
+  Section Measured(Section s, const std::string& what, const LineSpec& spec,
+                   const std::function<Result<BenchReport>()>& run);
   Section Day1A();
   Section Day1B();
   Section Day3();
   Section Day4();
   Section Final();
+  void AddPandasColumn(const std::string& dir, int64_t rows, BenchReport* io) const;
   std::string RenderSection(const Section& s) const;
   BarChart Chart(const Section& s) const;
+  Status WriteCharts(std::vector<Section>* sections, ReportOutput* output) const;
+  std::string RenderMarkdown(const std::vector<Section>& sections, const MachineInfo& machine, const BuildInfo& build,
+                             const std::string& date, double seconds) const;
+  nlohmann::json ResultsJson(const std::vector<Section>& sections, const MachineInfo& machine, const BuildInfo& build,
+                             const std::string& date, double seconds) const;
 
   const ReportOptions& options_;
+  const ScenarioProgress progress_;
   double scale_ = 1;
   int runs_ = 5, warmup_ = 1, model_runs_ = 200;
   std::string source_dir_;
   std::map<std::string, std::string> versions_;
 };
 
-// ------------------------------------------------------------------ Day 1 A
-
-Section Generator::Day1A() {
+Section Generator::NewSection(std::string_view id) const {
   Section s;
-  s.id = "day1a";
-  const int64_t n = std::max<int64_t>(1000, static_cast<int64_t>(std::llround(50e6 * scale_)));
-  s.heading = "Day 1 A — Elementwise multiply (seed: N = 50,000,000 f64)";
-  s.chart_title = fmt::format("Day 1 A: multiply {} f64 values", WithThousands(n));
-  s.size_note = fmt::format("N = {} float64 values (a, b uniform in [0.5, 1.5))", WithThousands(n));
-  s.baseline_name = "Python loop";
-  s.seed_table =
-      "| Method | Time (sec) | Speed-up |\n|---|---|---|\n| Python loop | 1.9672 | 1.0× |\n| NumPy | 0.1124 | 17.5× |\n"
-      "| Polars | 0.1187 | 16.6× |\n| PyTorch | 0.0703 | **28×** |\n";
+  for (const SectionSpec& spec : kSections) {
+    if (id != spec.id) continue;
+    s.id = spec.id;
+    s.svg_file = spec.svg;
+    if (spec.seed_size > 0) s.size = std::max<int64_t>(1000, static_cast<int64_t>(std::llround(spec.seed_size * scale_)));
+    const std::string size = WithThousands(s.size);
+    s.heading = spec.heading;
+    s.chart_title = fmt::format(fmt::runtime(spec.chart_title), fmt::arg("size", size));
+    s.size_note = fmt::format(fmt::runtime(spec.size_note), fmt::arg("size", size));
+    s.baseline_name = spec.baseline_name;
+    s.unit = spec.unit;
+    s.unit_scale = s.unit == "ms" ? 1e3 : 1;
+    s.seed_table = spec.seed_table;
+  }
+  return s;
+}
+
+template <typename Options>
+Options Generator::ScenarioOptions(int runs, int warmup) const {
+  Options o;
+  o.runs = runs;
+  o.warmup = warmup;
+  if constexpr (requires { o.python; }) o.python = options_.python;
+  o.source_dir = source_dir_;
+  o.node = options_.node;
+  o.peer_timeout_seconds = options_.peer_timeout_seconds;
+  o.progress = options_.progress;
+  o.command_line = options_.command_line;
+  return o;
+}
+
+Section Generator::Measured(Section s, const std::string& what, const LineSpec& spec,
+                            const std::function<Result<BenchReport>()>& run) {
   if (!Wanted(s.id)) {
     s.status = "skipped (not in --sections)";
     return s;
   }
-  VectorizeBenchOptions o;
-  o.n = n;
-  o.runs = runs_;
-  o.warmup = warmup_;
-  o.threads = options_.threads;
-  o.python_prefix = std::min<int64_t>(n, 1000000);
-  o.source_dir = source_dir_;
-  o.python = options_.python;
-  o.node = options_.node;
-  o.peer_timeout_seconds = options_.peer_timeout_seconds;
-  o.progress = Forward();
-  o.command_line = options_.command_line;
-  Progress("Day 1 A: multiply (bench vectorize)");
-  auto r = RunVectorizeBench(o);
+  progress_(what);
+  Result<BenchReport> r = run();
   if (!r.ok()) {
     s.status = "failed: " + r.status().ToString();
     return s;
   }
   Collect(*r);
   s.bench = ToJson(*r);
-  const std::map<std::string, std::pair<const char*, double>> seed = {
-      {"python", {"1.9672", 1.9672}}, {"numpy", {"0.1124", 0.1124}}, {"polars", {"0.1187", 0.1187}},
-      {"torch", {"0.0703", 0.0703}}};
-  for (const auto& row : r->rows) {
-    const bool alloc = row.id == "multiply_alloc";
-    for (size_t i = 0; i < row.cells.size() && i < r->engines.size(); ++i) {
-      const Cell& cell = row.cells[i];
-      if (cell.status == CellStatus::kNotRun) continue;  // the engine has no such variant
-      Line l;
-      l.group = "multiply";
-      l.engine = r->engines[i].id;
-      l.operation = row.id;
-      l.label = r->engines[i].label + (alloc ? "" : " (into an existing output)");
-      l.subject = l.engine == "edgepipe";
-      // The seed's loop is the Python loop in whichever variant the
-      // scenario runs it; its NumPy/Polars/PyTorch figures are `a * b`.
-      if (alloc || l.engine == "python") {
-        if (auto it = seed.find(l.engine); it != seed.end()) {
-          l.seed_text = it->second.first;
-          l.seed_value = it->second.second;
-          l.baseline = l.engine == "python";
-        }
-      }
-      l.here = cell;
-      s.lines.push_back(std::move(l));
-    }
-  }
+  s.lines = LinesFrom(*r, spec);
   s.notes = r->notes;
   return s;
+}
+
+// ------------------------------------------------------------------ Day 1 A
+
+Section Generator::Day1A() {
+  Section s = NewSection("day1a");
+  const int64_t n = s.size;
+  // The seed's loop is the Python loop in whichever variant the scenario
+  // runs it; its NumPy/Polars/PyTorch figures are `a * b`.
+  const LineSpec lines = {{{"multiply_out", "multiply", "{engine} (into an existing output)"},
+                           {"multiply_alloc", "multiply", "{engine}"}},
+                          {},
+                          true,
+                          {{"", "python", "1.9672", 1.9672, true},
+                           {"multiply_alloc", "numpy", "0.1124", 0.1124, false},
+                           {"multiply_alloc", "polars", "0.1187", 0.1187, false},
+                           {"multiply_alloc", "torch", "0.0703", 0.0703, false}}};
+  auto o = ScenarioOptions<VectorizeBenchOptions>(runs_, warmup_);
+  o.n = n;
+  o.threads = options_.threads;
+  o.python_prefix = std::min<int64_t>(n, 1000000);
+  return Measured(std::move(s), "Day 1 A: multiply (bench vectorize)", lines, [&] { return RunVectorizeBench(o); });
 }
 
 // ------------------------------------------------------------------ Day 1 B
 
 Section Generator::Day1B() {
-  Section s;
-  s.id = "day1b";
-  const int64_t rows = std::max<int64_t>(1000, static_cast<int64_t>(std::llround(5e6 * scale_)));
-  s.heading = "Day 1 B — GroupBy mean (seed: 5,000,000 rows)";
-  s.chart_title = fmt::format("Day 1 B: group-by mean, {} rows, 1,000 int64 keys", WithThousands(rows));
-  s.size_note = fmt::format("{} rows, int64 keys uniform in [0, 1000), float64 values", WithThousands(rows));
-  s.baseline_name = "Python dict";
-  s.seed_table = "| Method | Time (sec) | Speed-up |\n|---|---|---|\n| Python dict | 1.4242 | 1× |\n| Polars | 0.1375 | **10.4×** |\n";
-  if (!Wanted(s.id)) {
-    s.status = "skipped (not in --sections)";
-    return s;
-  }
-  GroupByBenchOptions o;
+  Section s = NewSection("day1b");
+  const int64_t rows = s.size;
+  const LineSpec lines = {{{"group_by_mean", "group_by_mean", "{engine}"}},
+                          {},
+                          false,
+                          {{"", "python_dict", "1.4242", 1.4242, true}, {"", "polars", "0.1375", 0.1375, false}}};
+  auto o = ScenarioOptions<GroupByBenchOptions>(runs_, warmup_);
   o.rows = rows;
   o.keys = 1000;
-  o.runs = runs_;
-  o.warmup = warmup_;
   o.threads = options_.threads;
   o.python_dict_rows = std::min<int64_t>(rows, 500000);
-  o.source_dir = source_dir_;
-  o.python = options_.python;
-  o.node = options_.node;
-  o.peer_timeout_seconds = options_.peer_timeout_seconds;
-  o.progress = Forward();
-  o.command_line = options_.command_line;
-  Progress("Day 1 B: group-by mean (bench groupby)");
-  auto r = RunGroupByBench(o);
-  if (!r.ok()) {
-    s.status = "failed: " + r.status().ToString();
-    return s;
-  }
-  Collect(*r);
-  s.bench = ToJson(*r);
-  for (size_t i = 0; i < r->engines.size(); ++i) {
-    Line l;
-    l.group = "group_by_mean";
-    l.engine = r->engines[i].id;
-    l.operation = "group_by_mean";
-    l.label = r->engines[i].label;
-    l.subject = l.engine == "edgepipe";
-    if (l.engine == "python_dict") {
-      l.seed_text = "1.4242";
-      l.seed_value = 1.4242;
-      l.baseline = true;
-    } else if (l.engine == "polars") {
-      l.seed_text = "0.1375";
-      l.seed_value = 0.1375;
-    }
-    l.here = r->rows[0].cells[i];
-    s.lines.push_back(std::move(l));
-  }
-  s.notes = r->notes;
-  return s;
+  return Measured(std::move(s), "Day 1 B: group-by mean (bench groupby)", lines, [&] { return RunGroupByBench(o); });
 }
 
 // ------------------------------------------------------------------ Day 3
 
 Section Generator::Day3() {
-  Section s;
-  s.id = "day3";
-  s.heading = "Day 3 — Dynamic INT8 quantization (TinyNet, BiggerNet; batch 1)";
-  s.chart_title = "Day 3: TinyNet / BiggerNet latency, batch 1";
-  s.unit = "ms";
-  s.unit_scale = 1e3;
-  s.baseline_name = "PyTorch FP32";
-  s.size_note = "TinyNet = Linear(128,64)-ReLU-Linear(64,10); BiggerNet = Linear(1024,1024)-ReLU-Linear(1024,1024)-ReLU-"
-                "Linear(1024,10) (the seed does not define them; /work/shared/peer-timings.md); batch 1";
-  s.seed_table =
-      "TinyNet:\n\n| Model | Latency (ms) | Speedup |\n|---|---|---|\n| FP32 | 0.2805 | 1.0× |\n| INT8 | 0.2285 | 1.23× |\n\n"
-      "BiggerNet:\n\n| Model | Latency (ms) | Speedup |\n|---|---|---|\n| FP32 | 1.3467 | 1.0× |\n| INT8 | 0.4190 | **3.21×** |\n";
-  if (!Wanted(s.id)) {
-    s.status = "skipped (not in --sections)";
-    return s;
-  }
-  QuantBenchOptions o;
+  Section s = NewSection("day3");
+  // The seed's INT8 is PyTorch's default engine: shown beside onednn (x86).
+  const LineSpec lines = {{{"*", "", "{engine} — {row}"}},
+                          {},
+                          false,
+                          {{"tinynet_*", "torch_fp32", "0.2805 (FP32)", 0.2805 / 1e3, true},
+                           {"tinynet_*", "torch_onednn", "0.2285 (INT8)", 0.2285 / 1e3, false},
+                           {"biggernet_*", "torch_fp32", "1.3467 (FP32)", 1.3467 / 1e3, true},
+                           {"biggernet_*", "torch_onednn", "0.4190 (INT8)", 0.4190 / 1e3, false}}};
+  auto o = ScenarioOptions<QuantBenchOptions>(model_runs_, std::max(1, model_runs_ / 10));
   o.batches = {1};
   o.threads = options_.quick ? std::vector<int>{1} : std::vector<int>{1, 2};
-  o.runs = model_runs_;
-  o.warmup = std::max(1, model_runs_ / 10);
-  o.source_dir = source_dir_;
-  o.python = options_.python;
-  o.node = options_.node;
-  o.peer_timeout_seconds = options_.peer_timeout_seconds;
-  o.progress = Forward();
-  o.command_line = options_.command_line;
-  Progress("Day 3: dynamic INT8 (bench quant)");
-  auto r = RunQuantBench(o);
-  if (!r.ok()) {
-    s.status = "failed: " + r.status().ToString();
-    return s;
+  s = Measured(std::move(s), "Day 3: dynamic INT8 (bench quant)", lines, [&] { return RunQuantBench(o); });
+  if (s.status == "ok") {
+    s.notes.insert(s.notes.begin(),
+                   "The seed's INT8 figure is PyTorch quantize_dynamic with its default engine; it is shown beside "
+                   "PyTorch's onednn engine (x86). Debian's PyTorch runs FP32 on the reference BLAS, which inflates "
+                   "its INT8 speed-ups.");
   }
-  Collect(*r);
-  s.bench = ToJson(*r);
-  for (const auto& row : r->rows) {
-    std::string lower = row.label;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    const bool tiny = lower.find("tinynet") != std::string::npos;
-    const double fp32 = tiny ? 0.2805 : 1.3467, int8 = tiny ? 0.2285 : 0.4190;
-    for (size_t i = 0; i < row.cells.size() && i < r->engines.size(); ++i) {
-      Line l;
-      l.group = row.label;
-      l.engine = r->engines[i].id;
-      l.operation = row.id;
-      l.label = r->engines[i].label + " — " + row.label;
-      l.subject = l.engine.rfind("edgepipe", 0) == 0;
-      if (l.engine == "torch_fp32") {
-        l.seed_text = fmt::format("{:.4f} (FP32)", fp32);
-        l.seed_value = fp32 / 1e3;
-        l.baseline = true;
-      } else if (l.engine == "torch_onednn") {
-        l.seed_text = fmt::format("{:.4f} (INT8)", int8);
-        l.seed_value = int8 / 1e3;
-      }
-      l.here = row.cells[i];
-      s.lines.push_back(std::move(l));
-    }
-  }
-  s.notes = r->notes;
-  s.notes.insert(s.notes.begin(),
-                 "The seed's INT8 figure is PyTorch quantize_dynamic with its default engine; it is shown beside "
-                 "PyTorch's onednn engine (x86). Debian's PyTorch runs FP32 on the reference BLAS, which inflates "
-                 "its INT8 speed-ups.");
   return s;
 }
 
 // ------------------------------------------------------------------ Day 4
 
 Section Generator::Day4() {
-  Section s;
-  s.id = "day4";
-  s.heading = "Day 4 — MobileNetV2 static PTQ (FP32 → INT8)";
-  s.chart_title = "Day 4: MobileNetV2-224 latency, batch 1 (seed's figures only)";
-  s.unit = "ms";
-  s.unit_scale = 1e3;
-  s.baseline_name = "FP32";
-  s.seed_table =
-      "| Model | Size | Latency | Notes |\n|---|---|---|---|\n| FP32 | ~14 MB | ~11–13 ms | baseline |\n"
-      "| **INT8** | **~3.5 MB** | **~5–7 ms** | ~70% smaller, ~2× faster |\n";
+  Section s = NewSection("day4");
   s.status = "static PTQ: coming in a later issue (edgepipe has no static INT8 quantizer yet; no figures are measured "
              "or invented here)";
   Line fp32, int8, ours;
@@ -362,190 +404,87 @@ Section Generator::Day4() {
 // ------------------------------------------------------------------ Final
 
 Section Generator::Final() {
-  Section s;
-  s.id = "final";
-  const int64_t rows = std::max<int64_t>(1000, static_cast<int64_t>(std::llround(1e6 * scale_)));
-  s.heading = "Final results — pipeline benchmarks (seed: 1,000,000 synthetic sensor rows)";
-  s.chart_title = fmt::format("Final table: {} sensor rows", WithThousands(rows));
-  s.baseline_name = "pandas";
-  s.size_note = fmt::format("{} sensor rows (timestamp_ns, sensor_id of 10, ax..gz float64 with 6 decimals); "
-                            "Parquet with zstd, each engine's defaults",
-                            WithThousands(rows));
-  s.seed_table =
-      "| Operation | Pandas (s) | Polars (s) | Speedup |\n|---|---|---|---|\n| **CSV Read** | 1.56 | **0.17–0.25** | "
-      "**~7.5×** |\n| Parquet Write | 0.66–1.66 | **0.37–1.50** | ~2× |\n| Parquet Read | 0.10–0.20 | **0.06–0.12** | ~2× "
-      "|\n| GroupBy Mean | 0.06–0.08 | **0.04–0.07** | ~1.4× |\n";
-  if (!Wanted(s.id)) {
-    s.status = "skipped (not in --sections)";
-    return s;
-  }
-  // The io scenario keeps its CSV in our directory so pandas reads the same bytes.
-  std::string dir = "/tmp/edgepipe-report-io-XXXXXX";
-  if (::mkdtemp(dir.data()) == nullptr) {
-    s.status = std::string("failed: cannot create a work directory: ") + std::strerror(errno);
-    return s;
-  }
-  IoBenchOptions o;
-  o.rows = rows;
-  o.runs = runs_;
-  o.warmup = warmup_;
-  o.threads = options_.threads;
-  o.dir = dir;
-  o.keep = true;
-  o.source_dir = source_dir_;
-  o.node = options_.node;
-  o.peer_timeout_seconds = options_.peer_timeout_seconds;
-  o.progress = Forward();
-  o.command_line = options_.command_line;
-  Progress("Final table: CSV and Parquet I/O, group-by (bench io)");
-  auto r = RunIoBench(o);
-  if (!r.ok()) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    s.status = "failed: " + r.status().ToString();
-    return s;
-  }
-  Collect(*r);
-
-  // pandas, on the same CSV.
-  Progress("Final table: pandas (bench/peers/io_pandas.py)");
-  EngineInfo pandas;
-  pandas.id = "pandas";
-  pandas.label = "pandas";
-  std::map<std::string, Cell> pandas_cells;
-  {
-    PeerCommand cmd;
-    cmd.name = "pandas";
-    cmd.argv = {"/usr/bin/env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", options_.python,
-                source_dir_ + "/bench/peers/io_pandas.py", "--csv", dir + "/sensors.csv", "--dir", dir,
-                "--runs", std::to_string(runs_), "--warmup", std::to_string(warmup_)};
-    cmd.timeout_seconds = options_.peer_timeout_seconds;
-    CellStatus engine_status = CellStatus::kOk;
-    std::string engine_message;
-    if (!FindOnPath(options_.python)) {
-      engine_status = CellStatus::kNotInstalled;
-      engine_message = "'" + options_.python + "' not found";
-    } else {
-      PeerRunner runner;
-      auto outcome = runner.Run(cmd, [&](std::string_view line) {
-        if (options_.progress) options_.progress("[report] pandas: " + std::string(line));
-      });
-      if (!outcome.ok()) {
-        engine_status = CellStatus::kFailed;
-        engine_message = outcome.status().ToString();
-      } else if (outcome->status != PeerStatus::kOk) {
-        engine_status = outcome->status == PeerStatus::kNotInstalled ? CellStatus::kNotInstalled
-                        : outcome->status == PeerStatus::kTimedOut   ? CellStatus::kTimedOut
-                                                                     : CellStatus::kFailed;
-        engine_message = outcome->message;
-      } else {
-        const auto& out = outcome->output;
-        pandas.version = out.value("version", "");
-        pandas.details = {{"runtime", out.value("runtime", "")},
-                          {"parquet_engine", out.contains("parquet_engine") ? out["parquet_engine"] : nlohmann::json()},
-                          {"env_unset", {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}}};
-        if (out.contains("operations") && out["operations"].is_object()) {
-          for (const auto& [op, entry] : out["operations"].items()) {
-            Cell c;
-            if (entry.contains("error")) {
-              c.status = CellStatus::kFailed;
-              c.message = entry["error"].is_string() ? entry["error"].get<std::string>() : entry["error"].dump();
-            } else {
-              std::vector<double> secs;
-              for (const auto& x : entry.value("seconds", nlohmann::json::array())) {
-                if (x.is_number()) secs.push_back(x.get<double>());
-              }
-              c.status = secs.empty() ? CellStatus::kFailed : CellStatus::kOk;
-              c.samples = SamplesFromSeconds(std::move(secs));
-              if (entry.contains("bytes") && entry["bytes"].is_number_integer()) c.bytes = entry["bytes"].get<int64_t>();
-              if (entry.contains("rows") && entry["rows"].is_number_integer() && entry["rows"].get<int64_t>() != rows) {
-                c.status = CellStatus::kFailed;
-                c.message = fmt::format("wrong result: {} rows", entry["rows"].get<int64_t>());
-              }
-            }
-            pandas_cells[op] = std::move(c);
-          }
-        }
-      }
-    }
-    pandas.status = engine_status;
-    pandas.message = engine_message;
-    if (engine_status != CellStatus::kOk) {
-      for (const char* op : {"csv_read", "parquet_write_zstd", "parquet_read_zstd", "group_by_mean"}) {
-        pandas_cells[op].status = engine_status;
-        pandas_cells[op].message = engine_message;
-      }
-    }
-    versions_["pandas"] = (pandas.version.empty() ? std::string("version unknown") : pandas.version) +
-                          (engine_status != CellStatus::kOk ? " (" + std::string(CellStatusName(engine_status)) + ")" : "");
-  }
-  {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  // The io report plus the pandas column, for results.json.
-  BenchReport merged = *r;
-  merged.engines.push_back(pandas);
-  for (auto& row : merged.rows) {
-    auto it = pandas_cells.find(row.id);
-    Cell c;
-    if (it != pandas_cells.end()) {
-      c = it->second;
-    } else {
-      c.status = CellStatus::kNotRun;
-    }
-    row.cells.push_back(std::move(c));
-  }
-  s.bench = ToJson(merged);
-
-  struct SeedOp {
-    const char* op;
-    const char* label;
-    const char* pandas_text;
-    double pandas_value;
-    const char* polars_text;
-    double polars_value;
-  };
-  const SeedOp ops[] = {{"csv_read", "CSV read", "1.56", 1.56, "0.17–0.25", 0.21},
-                        {"parquet_write_zstd", "Parquet write (zstd)", "0.66–1.66", 1.16, "0.37–1.50", 0.935},
-                        {"parquet_read_zstd", "Parquet read (zstd, own file)", "0.10–0.20", 0.15, "0.06–0.12", 0.09},
-                        {"group_by_mean", "GroupBy mean per sensor (6 cols)", "0.06–0.08", 0.07, "0.04–0.07", 0.055}};
-  for (const auto& op : ops) {
-    const OperationRow* row = nullptr;
-    for (const auto& rr : merged.rows) {
-      if (rr.id == op.op) row = &rr;
-    }
-    for (const char* engine : {"pandas", "polars", "duckdb", "edgepipe"}) {
-      Line l;
-      l.group = op.label;
-      l.engine = engine;
-      l.operation = op.op;
-      const int idx = merged.EngineIndex(engine);
-      l.label = std::string(op.label) + ": " + (idx >= 0 ? merged.engines[static_cast<size_t>(idx)].label : engine);
-      l.subject = std::string_view(engine) == "edgepipe";
-      if (std::string_view(engine) == "pandas") {
-        l.seed_text = op.pandas_text;
-        l.seed_value = op.pandas_value;
-        l.baseline = true;
-      } else if (std::string_view(engine) == "polars") {
-        l.seed_text = op.polars_text;
-        l.seed_value = op.polars_value;
-      }
-      if (row != nullptr && idx >= 0) {
-        l.here = row->cells[static_cast<size_t>(idx)];
-      } else {
-        l.here.status = CellStatus::kNotRun;
-      }
-      s.lines.push_back(std::move(l));
-    }
-  }
-  for (const auto& n : r->notes) {
-    if (n.rfind("Files kept in", 0) != 0) s.notes.push_back(n);  // our work directory is removed
-  }
+  Section s = NewSection("final");
+  const int64_t rows = s.size;
+  const LineSpec lines = {{{"csv_read", "CSV read", "{group}: {engine}"},
+                           {"parquet_write_zstd", "Parquet write (zstd)", "{group}: {engine}"},
+                           {"parquet_read_zstd", "Parquet read (zstd, own file)", "{group}: {engine}"},
+                           {"group_by_mean", "GroupBy mean per sensor (6 cols)", "{group}: {engine}"}},
+                          {"pandas", "polars", "duckdb", "edgepipe"},
+                          false,
+                          {{"csv_read", "pandas", "1.56", 1.56, true},
+                           {"csv_read", "polars", "0.17–0.25", 0.21, false},
+                           {"parquet_write_zstd", "pandas", "0.66–1.66", 1.16, true},
+                           {"parquet_write_zstd", "polars", "0.37–1.50", 0.935, false},
+                           {"parquet_read_zstd", "pandas", "0.10–0.20", 0.15, true},
+                           {"parquet_read_zstd", "polars", "0.06–0.12", 0.09, false},
+                           {"group_by_mean", "pandas", "0.06–0.08", 0.07, true},
+                           {"group_by_mean", "polars", "0.04–0.07", 0.055, false}}};
+  s = Measured(std::move(s), "Final table: CSV and Parquet I/O, group-by (bench io)", lines,
+               [&]() -> Result<BenchReport> {
+                 // The io scenario keeps its CSV in our directory so pandas reads the same bytes.
+                 WorkDir work;
+                 RETURN_NOT_OK(work.Prepare("", "edgepipe-report-io"));
+                 auto o = ScenarioOptions<IoBenchOptions>(runs_, warmup_);
+                 o.rows = rows;
+                 o.threads = options_.threads;
+                 o.dir = work.path();
+                 o.keep = true;
+                 ASSIGN_OR_RETURN(BenchReport io, RunIoBench(o));
+                 AddPandasColumn(work.path(), rows, &io);
+                 return io;
+               });
+  if (s.status != "ok") return s;
+  // Our work directory is removed.
+  std::erase_if(s.notes, [](const std::string& n) { return n.rfind("Files kept in", 0) == 0; });
   s.notes.push_back("Seed ranges are shown as printed; their midpoints are used for the seed bars of the chart.");
   s.notes.push_back("Parquet write/read use zstd (Polars' default codec); snappy and the cross-read of edgepipe's "
                     "file by every engine are in results.json (section final, bench.results).");
   return s;
+}
+
+// pandas (bench/peers/io_pandas.py) on the io scenario's CSV, as one more
+// column of its report: the seed's baseline. When pandas cannot run, its
+// own operations say why; the others of the io report are "not run".
+void Generator::AddPandasColumn(const std::string& dir, int64_t rows, BenchReport* io) const {
+  progress_("Final table: pandas (bench/peers/io_pandas.py)");
+  EngineInfo& pandas = io->engines.emplace_back();
+  pandas.id = "pandas";
+  pandas.label = "pandas";
+  const size_t col = io->engines.size() - 1;
+  for (auto& row : io->rows) row.cells.emplace_back();
+  auto unavailable = [&](CellStatus status, const std::string& message) {
+    pandas.status = status;
+    pandas.message = message;
+    for (const char* op : kPandasOps) {
+      if (OperationRow* row = io->FindRow(op); row != nullptr) row->cells[col] = {status, {}, std::nullopt, message};
+    }
+  };
+  if (!FindOnPath(options_.python)) return unavailable(CellStatus::kNotInstalled, "'" + options_.python + "' not found");
+  PeerCommand cmd;
+  cmd.name = "pandas";
+  cmd.argv = PythonPeerArgv(options_.python, source_dir_, "io_pandas.py");
+  cmd.argv.insert(cmd.argv.end(), {"--csv", dir + "/sensors.csv", "--dir", dir, "--runs", std::to_string(runs_),
+                                   "--warmup", std::to_string(warmup_)});
+  cmd.timeout_seconds = options_.peer_timeout_seconds;
+  Result<PeerOutcome> outcome = PeerRunner().Run(cmd, progress_.ForPeer("pandas"));
+  if (!outcome.ok()) return unavailable(CellStatus::kFailed, outcome.status().ToString());
+  if (outcome->status != PeerStatus::kOk) return unavailable(CellStatusFromPeer(outcome->status), outcome->message);
+  const nlohmann::json& out = outcome->output;
+  pandas.version = out.value("version", "");
+  pandas.details = {{"runtime", out.value("runtime", "")},
+                    {"parquet_engine", out.contains("parquet_engine") ? out["parquet_engine"] : nlohmann::json()},
+                    {"env_unset", PythonEnvUnset()}};
+  for (auto& row : io->rows) {
+    const nlohmann::json* entry = PeerOperation(out, row.id);
+    if (entry == nullptr) continue;
+    Cell cell = CellFromPeerEntry(entry, CellStatus::kNotRun, "");
+    if (auto n = JsonInt(*entry, "rows"); cell.status == CellStatus::kOk && n && *n != rows) {
+      cell.status = CellStatus::kFailed;
+      cell.message = fmt::format("wrong result: {} rows", *n);
+    }
+    row.cells[col] = std::move(cell);
+  }
 }
 
 // ------------------------------------------------------------------ rendering
@@ -611,55 +550,24 @@ BarChart Generator::Chart(const Section& s) const {
   return c;
 }
 
-Result<ReportOutput> Generator::Run() {
-  for (const auto& id : options_.sections) {
-    if (std::find(SectionIds().begin(), SectionIds().end(), id) == SectionIds().end()) {
-      return Status::InvalidArgument("unknown report section '" + id + "' (expected day1a, day1b, day3, day4, final)");
+Status Generator::WriteCharts(std::vector<Section>* sections, ReportOutput* output) const {
+  for (auto& s : *sections) {
+    if (s.lines.empty()) {
+      s.svg_file.clear();  // no chart
+      continue;
     }
-  }
-  scale_ = options_.scale > 0 ? options_.scale : (options_.quick ? 0.1 : 1.0);
-  if (!(scale_ > 0) || scale_ > 1) return Status::InvalidArgument("--scale must be in (0, 1]");
-  if (options_.runs < 0 || options_.model_runs < 0) return Status::InvalidArgument("--runs must be >= 0");
-  runs_ = options_.runs > 0 ? options_.runs : (options_.quick ? 2 : 5);
-  warmup_ = options_.warmup >= 0 ? options_.warmup : 1;
-  model_runs_ = options_.model_runs > 0 ? options_.model_runs : (options_.quick ? 30 : 200);
-  source_dir_ = options_.source_dir;
-  if (source_dir_.empty()) {
-    const char* env = std::getenv("EDGEPIPE_SOURCE_DIR");
-    source_dir_ = env != nullptr && *env != '\0' ? env : EDGEPIPE_SOURCE_DIR_DEFAULT;
-  }
-  std::error_code ec;
-  fs::create_directories(options_.out_dir, ec);
-  if (ec) return Status::IOError("cannot create " + options_.out_dir + ": " + ec.message());
-
-  const MachineInfo machine = GetMachineInfo();
-  const BuildInfo build = GetBuildInfo();
-  const std::string date = UtcNow();
-  Timer total;
-  versions_["edgepipe"] = build.edgepipe_version;
-
-  std::vector<Section> sections;
-  sections.push_back(Day1A());
-  sections.push_back(Day1B());
-  sections.push_back(Day3());
-  sections.push_back(Day4());
-  sections.push_back(Final());
-
-  ReportOutput output;
-  const std::map<std::string, std::string> files = {{"day1a", "day1a_multiply.svg"}, {"day1b", "day1b_groupby.svg"},
-                                                    {"day3", "day3_quant.svg"},     {"day4", "day4_mobilenet.svg"},
-                                                    {"final", "final_pipeline.svg"}};
-  for (auto& s : sections) {
-    if (s.lines.empty()) continue;
-    s.svg_file = files.at(s.id);
     const std::string path = options_.out_dir + "/" + s.svg_file;
     ASSIGN_OR_RETURN(auto file, AtomicFile::Open(path));
     RETURN_NOT_OK(file->Write(RenderBarChartSvg(Chart(s))));
     RETURN_NOT_OK(file->Commit());
-    output.svg_paths.push_back(path);
+    output->svg_paths.push_back(path);
   }
+  return Status::OK();
+}
 
-  // ---- benchmarks.md
+// benchmarks.md: what was run where, the versions, every section.
+std::string Generator::RenderMarkdown(const std::vector<Section>& sections, const MachineInfo& machine,
+                                      const BuildInfo& build, const std::string& date, double seconds) const {
   std::string md = "# Week 2 benchmarks, regenerated by edgepipe\n\n";
   md += "Every table of the seed's week-2 report (`/work/shared/seed/week2-report.md`), re-measured on this machine "
         "in one run with edgepipe in it. The seed's own figure is kept in a column for reference; figures from "
@@ -686,18 +594,14 @@ Result<ReportOutput> Generator::Run() {
   for (const auto& [label, version] : versions_) md += "- " + label + ": " + version + "\n";
   md += "\n";
   for (const auto& s : sections) md += RenderSection(s);
-  md += fmt::format("---\nGenerated in {:.1f} s by `{}`; every sample is in results.json.\n", total.Seconds(),
+  md += fmt::format("---\nGenerated in {:.1f} s by `{}`; every sample is in results.json.\n", seconds,
                     options_.command_line);
+  return md;
+}
 
-  output.markdown = md;
-  output.markdown_path = options_.out_dir + "/benchmarks.md";
-  {
-    ASSIGN_OR_RETURN(auto file, AtomicFile::Open(output.markdown_path));
-    RETURN_NOT_OK(file->Write(md));
-    RETURN_NOT_OK(file->Commit());
-  }
-
-  // ---- results.json
+// results.json: everything, with every sample.
+nlohmann::json Generator::ResultsJson(const std::vector<Section>& sections, const MachineInfo& machine,
+                                      const BuildInfo& build, const std::string& date, double seconds) const {
   nlohmann::json doc;
   doc["generator"] = "edgepipe report";
   doc["command"] = options_.command_line;
@@ -709,7 +613,7 @@ Result<ReportOutput> Generator::Run() {
   doc["machine"] = ToJson(machine);
   doc["build"] = ToJson(build);
   doc["versions"] = versions_;
-  doc["seconds_total"] = total.Seconds();
+  doc["seconds_total"] = seconds;
   doc["sections"] = nlohmann::json::array();
   for (const auto& s : sections) {
     nlohmann::json js = {{"id", s.id},          {"heading", s.heading}, {"status", s.status},
@@ -733,10 +637,57 @@ Result<ReportOutput> Generator::Run() {
     js["bench"] = s.bench;
     doc["sections"].push_back(std::move(js));
   }
+  return doc;
+}
+
+Status Generator::CheckOptions() {
+  for (const auto& id : options_.sections) {
+    if (std::find(SectionIds().begin(), SectionIds().end(), id) == SectionIds().end()) {
+      return Status::InvalidArgument("unknown report section '" + id + "' (expected day1a, day1b, day3, day4, final)");
+    }
+  }
+  scale_ = options_.scale > 0 ? options_.scale : (options_.quick ? 0.1 : 1.0);
+  if (!(scale_ > 0) || scale_ > 1) return Status::InvalidArgument("--scale must be in (0, 1]");
+  if (options_.runs < 0 || options_.model_runs < 0) return Status::InvalidArgument("--runs must be >= 0");
+  runs_ = options_.runs > 0 ? options_.runs : (options_.quick ? 2 : 5);
+  warmup_ = options_.warmup >= 0 ? options_.warmup : 1;
+  model_runs_ = options_.model_runs > 0 ? options_.model_runs : (options_.quick ? 30 : 200);
+  source_dir_ = ResolveSourceDir(options_.source_dir);
+  return Status::OK();
+}
+
+Result<ReportOutput> Generator::Run() {
+  RETURN_NOT_OK(CheckOptions());
+  std::error_code ec;
+  fs::create_directories(options_.out_dir, ec);
+  if (ec) return Status::IOError("cannot create " + options_.out_dir + ": " + ec.message());
+
+  const MachineInfo machine = GetMachineInfo();
+  const BuildInfo build = GetBuildInfo();
+  const std::string date = UtcNow();
+  Timer total;
+  versions_["edgepipe"] = build.edgepipe_version;
+
+  std::vector<Section> sections;
+  sections.push_back(Day1A());
+  sections.push_back(Day1B());
+  sections.push_back(Day3());
+  sections.push_back(Day4());
+  sections.push_back(Final());
+
+  ReportOutput output;
+  RETURN_NOT_OK(WriteCharts(&sections, &output));
+  output.markdown = RenderMarkdown(sections, machine, build, date, total.Seconds());
+  output.markdown_path = options_.out_dir + "/benchmarks.md";
+  {
+    ASSIGN_OR_RETURN(auto file, AtomicFile::Open(output.markdown_path));
+    RETURN_NOT_OK(file->Write(output.markdown));
+    RETURN_NOT_OK(file->Commit());
+  }
   output.json_path = options_.out_dir + "/results.json";
-  RETURN_NOT_OK(WriteJsonFile(doc, output.json_path));
-  Progress(fmt::format("wrote {} and {} ({} charts) in {:.1f} s", output.markdown_path, output.json_path,
-                       output.svg_paths.size(), total.Seconds()));
+  RETURN_NOT_OK(WriteJsonFile(ResultsJson(sections, machine, build, date, total.Seconds()), output.json_path));
+  progress_(fmt::format("wrote {} and {} ({} charts) in {:.1f} s", output.markdown_path, output.json_path,
+                        output.svg_paths.size(), total.Seconds()));
   return output;
 }
 
@@ -745,8 +696,7 @@ Result<ReportOutput> Generator::Run() {
 const std::vector<std::string>& ReportSections() { return SectionIds(); }
 
 Result<ReportOutput> GenerateReport(const ReportOptions& options) {
-  Generator generator(options);
-  return generator.Run();
+  return Generator(options).Run();
 }
 
 }  // namespace edgepipe::bench

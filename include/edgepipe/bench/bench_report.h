@@ -73,6 +73,9 @@ struct BenchReport {
 
   // Index of an engine id, or -1.
   int EngineIndex(std::string_view id) const;
+  // The row of an operation id, or nullptr.
+  OperationRow* FindRow(std::string_view id);
+  const OperationRow* FindRow(std::string_view id) const;
   // Appends a row with a kNotRun cell per engine; returns it.
   OperationRow& AddRow(std::string id, std::string label, bool has_bytes);
 };
