@@ -61,6 +61,18 @@ def state_dict_bytes(torch, model, path):
     return size
 
 
+def blas_in_use(torch):
+    """The BLAS actually loaded: torch's build config says "generic" even when
+    LD_LIBRARY_PATH puts OpenBLAS's libblas.so.3 first, so read the maps."""
+    with open("/proc/self/maps") as f:
+        maps = f.read()
+    if "libopenblas" in maps:
+        return "OpenBLAS (" + next(l.split()[-1] for l in maps.splitlines() if "libopenblas" in l) + ")"
+    if "BLAS_INFO=generic" in torch.__config__.show():
+        return "generic (Debian reference BLAS)"
+    return "see torch.__config__.show()"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("mode", choices=["export", "bench", "run"])
@@ -111,7 +123,7 @@ def main():
 
     model, shape = build(torch, a.model, a.seed)
     out = {"engine": "pytorch", "version": torch.__version__, "supported_engines": torch.backends.quantized.supported_engines,
-           "blas": "generic (Debian reference BLAS)" if "BLAS_INFO=generic" in torch.__config__.show() else "see config",
+           "blas": blas_in_use(torch),
            "results": [], "sizes": {}}
     out["sizes"]["fp32"] = state_dict_bytes(torch, model, os.path.join(a.dir, f"{a.model}_fp32.pt"))
     engines = [e for e in a.engines.split(",") if e]

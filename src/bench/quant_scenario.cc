@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <span>
 
 #include "bench/scenario_util.h"
 #include "edgepipe/bench/peer_runner.h"
@@ -145,9 +146,13 @@ struct ColumnSpec {
 constexpr ColumnSpec kQuantColumns[] = {
     {"edgepipe_int8", "edgepipe INT8"},      {"edgepipe_fp32", "edgepipe FP32"},
     {"torch_fp32", "PyTorch FP32"},          {"torch_qnnpack", "PyTorch INT8 qnnpack"},
-    {"torch_onednn", "PyTorch INT8 onednn"}, {"ort_fp32", "ORT FP32"},
-    {"ort_int8", "ORT INT8"}};
+    {"torch_onednn", "PyTorch INT8 onednn"}, {"torch_fp32_openblas", "PyTorch FP32 OpenBLAS"},
+    {"ort_fp32", "ORT FP32"},                {"ort_int8", "ORT INT8"}};
 const char* const kTorchColumns[] = {"torch_fp32", "torch_qnnpack", "torch_onednn"};
+const char* const kTorchOpenBlasColumns[] = {"torch_fp32_openblas"};
+// Where scripts/deps.sh unpacks OpenBLAS (not installed: that would switch
+// the system's libblas.so.3).
+constexpr const char* kOpenBlasDir = ".deps/openblas";
 
 class QuantScenario {
  public:
@@ -164,7 +169,9 @@ class QuantScenario {
   void Put(const std::string& model, int64_t batch, int threads, const std::string& engine, Cell cell);
   Status ExportModels();
   Status RunEdgepipe();
-  void RunPyTorch(const std::string& model);
+  // PyTorch on the system BLAS (FP32, qnnpack, onednn), or with
+  // `openblas` FP32 only, with OpenBLAS first on LD_LIBRARY_PATH.
+  void RunPyTorch(const std::string& model, bool openblas);
   void RunOrt();
 
   const QuantBenchOptions& o_;
@@ -284,28 +291,55 @@ Status QuantScenario::RunEdgepipe() {
 }
 
 // PyTorch FP32, qnnpack and onednn on one model, one child process.
-void QuantScenario::RunPyTorch(const std::string& model) {
-  progress_("pytorch: " + model);
+void QuantScenario::RunPyTorch(const std::string& model, bool openblas) {
+  const std::string name = openblas ? "pytorch (OpenBLAS)" : "pytorch";
+  const std::span<const char* const> columns(openblas ? std::span<const char* const>(kTorchOpenBlasColumns)
+                                                      : std::span<const char* const>(kTorchColumns));
+  auto mark_all = [&](CellStatus status, const std::string& message) {
+    for (const char* id : columns) {
+      EngineInfo& e = report_.engines[report_.EngineIndex(id)];
+      e.status = status;
+      e.message = message;
+    }
+  };
+  const fs::path blas_dir = fs::path(source_dir_) / kOpenBlasDir;
+  std::error_code ec;
+  if (openblas && !fs::exists(blas_dir / "libblas.so.3", ec)) {
+    mark_all(CellStatus::kNotInstalled, "no " + (blas_dir / "libblas.so.3").string() + " (scripts/deps.sh unpacks it)");
+    return;
+  }
+  progress_(name + ": " + model);
   PeerCommand cmd;
-  cmd.name = "pytorch";
-  cmd.argv = {o_.python, PeerScript(source_dir_, "quant_torch.py"), "bench", "--model", model,
-              "--batches", JoinList(o_.batches), "--threads", JoinList(o_.threads),
-              "--runs", std::to_string(o_.runs), "--warmup", std::to_string(o_.warmup),
-              "--seed", std::to_string(o_.seed), "--dir", work_.path()};
+  cmd.name = name;
+  // Without the OPENBLAS_* variables (OPENBLAS_CORETYPE slows OpenBLAS here).
+  cmd.argv = PythonPeerArgv(o_.python, source_dir_, "quant_torch.py");
+  for (const std::string& arg :
+       {std::string("bench"), std::string("--model"), model, std::string("--batches"), JoinList(o_.batches),
+        std::string("--threads"), JoinList(o_.threads), std::string("--runs"), std::to_string(o_.runs),
+        std::string("--warmup"), std::to_string(o_.warmup), std::string("--seed"), std::to_string(o_.seed),
+        std::string("--dir"), work_.path(), std::string("--engines"),
+        std::string(openblas ? "fp32" : "fp32,qnnpack,onednn")}) {
+    cmd.argv.push_back(arg);
+  }
+  if (openblas) cmd.env = {{"LD_LIBRARY_PATH", fs::absolute(blas_dir, ec).string()}};
   cmd.timeout_seconds = o_.peer_timeout_seconds;
   Result<PeerOutcome> outcome =
-      PeerRunner().Run(cmd, [&](std::string_view line) { progress_("pytorch: " + std::string(line)); });
+      PeerRunner().Run(cmd, [&](std::string_view line) { progress_(name + ": " + std::string(line)); });
   if (!outcome.ok() || outcome->status != PeerStatus::kOk) {
-    for (const char* id : kTorchColumns) {
-      EngineInfo& e = report_.engines[report_.EngineIndex(id)];
-      e.status = outcome.ok() ? CellStatusFromPeer(outcome->status) : CellStatus::kFailed;
-      e.message = outcome.ok() ? outcome->message : outcome.status().ToString();
-    }
+    mark_all(outcome.ok() ? CellStatusFromPeer(outcome->status) : CellStatus::kFailed,
+             outcome.ok() ? outcome->message : outcome.status().ToString());
     return;
   }
   const nlohmann::json& out = outcome->output;
-  for (const char* id : kTorchColumns) {
+  for (const char* id : columns) {
     report_.engines[report_.EngineIndex(id)].version = out.value("version", "") + ", BLAS " + out.value("blas", "?");
+  }
+  if (openblas) {
+    for (const auto& r : out.value("results", nlohmann::json::array())) {
+      Cell cell = CellFromResult(r);
+      Put(model, r.value("batch", int64_t{0}), r.value("threads", 0), "torch_fp32_openblas", std::move(cell));
+    }
+    return;
   }
   if (out.contains("sizes")) {
     report_.notes.push_back(fmt::format("{} PyTorch state_dict on disk (bytes): {}", ModelLabel(model), out["sizes"].dump()));
@@ -359,7 +393,10 @@ Result<BenchReport> QuantScenario::Run() {
   RETURN_NOT_OK(ExportModels());
   RETURN_NOT_OK(RunEdgepipe());
   if (Wanted("pytorch")) {
-    for (const auto& m : o_.models) RunPyTorch(m);
+    for (const auto& m : o_.models) {
+      RunPyTorch(m, false);
+      RunPyTorch(m, true);
+    }
   }
   if (Wanted("onnxruntime")) {
     RunOrt();
@@ -370,7 +407,9 @@ Result<BenchReport> QuantScenario::Run() {
   if (Wanted("pytorch")) {
     report_.notes.push_back("PyTorch samples are time.perf_counter() around model(x) in Python (includes the Python call "
                             "overhead); Debian's torch 1.13.1 runs FP32 Linear on the generic reference BLAS, which "
-                            "inflates its INT8-over-FP32 speed-ups.");
+                            "inflates its INT8-over-FP32 speed-ups. \"PyTorch FP32 OpenBLAS\" is the same torch with "
+                            "Debian's OpenBLAS 0.3.21 first on LD_LIBRARY_PATH (unpacked into .deps/openblas by "
+                            "scripts/deps.sh; the system BLAS is unchanged).");
   }
   return std::move(report_);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Filter (keep the rows a selection bitmap selects) and Take (gather rows
 // by index). Both work on every column type (fixed width, bool, string) and
-// carry validity over: a null value stays null.
+// carry validity over: a null value stays null. Dictionary-encoded strings
+// stay dictionary-encoded (the codes are gathered; the dictionary is shared).
 
 #include <cstdint>
 
