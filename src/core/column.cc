@@ -280,6 +280,25 @@ Result<Column> ColumnBuilder::Finish() {
 
 namespace edgepipe {
 
+Result<Column> DictionaryColumnFromVector(const std::vector<int32_t>& codes, std::shared_ptr<const Column> dictionary,
+                                          const std::vector<bool>& valid) {
+  const auto n = static_cast<int64_t>(codes.size());
+  if (!valid.empty() && valid.size() != codes.size()) {
+    return Status::InvalidArgument("validity has " + std::to_string(valid.size()) + " entries for " +
+                                   std::to_string(n) + " codes");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<Buffer> code_buf, Buffer::Allocate(std::max<size_t>(codes.size(), 1) * sizeof(int32_t)));
+  if (n > 0) std::memcpy(code_buf->mutable_data(), codes.data(), codes.size() * sizeof(int32_t));
+  std::shared_ptr<Buffer> validity;
+  if (!valid.empty()) {
+    ASSIGN_OR_RETURN(validity, Buffer::AllocateZeroed(static_cast<size_t>(std::max<int64_t>(bit_util::BytesForBits(n), 1))));
+    for (int64_t i = 0; i < n; ++i) {
+      if (valid[static_cast<size_t>(i)]) bit_util::SetBit(validity->mutable_data(), i);
+    }
+  }
+  return Column::MakeDictionary(n, std::move(code_buf), std::move(dictionary), std::move(validity));
+}
+
 template <typename T>
 Result<Column> ColumnFromVector(Type type, const std::vector<T>& values, const std::vector<bool>& valid) {
   ColumnBuilder builder(type);

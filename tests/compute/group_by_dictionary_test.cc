@@ -51,20 +51,15 @@ std::shared_ptr<const Column> RandomDictionary(std::mt19937_64& rng) {
 // (0 for an empty dictionary), as readers may leave them.
 Column RandomDictColumn(std::mt19937_64& rng, int64_t n, std::shared_ptr<const Column> dict, double null_p) {
   const int64_t d = dict->length();
-  auto codes = *Buffer::Allocate(static_cast<size_t>(n) * sizeof(int32_t));
-  auto validity = *Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(n)));
-  int32_t* c = codes->mutable_data_as<int32_t>();
+  std::vector<int32_t> codes(static_cast<size_t>(n));
+  std::vector<bool> valid(static_cast<size_t>(n), true);
   std::uniform_real_distribution<double> unit(0, 1);
-  int64_t nulls = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    c[i] = d == 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint64_t>(d));
-    if (d == 0 || unit(rng) < null_p) {
-      ++nulls;
-    } else {
-      bit_util::SetBit(validity->mutable_data(), i);
-    }
+  bool any_null = false;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    codes[i] = d == 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint64_t>(d));
+    if (d == 0 || unit(rng) < null_p) valid[i] = false, any_null = true;
   }
-  auto col = Column::MakeDictionary(n, codes, std::move(dict), nulls > 0 ? validity : nullptr, nulls);
+  auto col = DictionaryColumnFromVector(codes, std::move(dict), any_null ? valid : std::vector<bool>{});
   EXPECT_TRUE(col.ok()) << col.status().ToString();
   return *col;
 }

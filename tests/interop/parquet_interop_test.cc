@@ -6,10 +6,8 @@
 //     edgepipe reads; our values must equal the engine's dump of its own file.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <random>
@@ -17,38 +15,17 @@
 #include "edgepipe/parquet/reader.h"
 #include "edgepipe/parquet/writer.h"
 #include "interop/canonical_table.h"
+#include "interop/peer_file_test.h"
 
 namespace edgepipe::parquet {
 namespace {
 
-namespace fs = std::filesystem;
 using ::edgepipe::testing::CanonicalTable;
 using ::edgepipe::testing::DiffCanonical;
-using ::edgepipe::testing::ParseCanonical;
 using ::edgepipe::testing::RunPeer;
 using ::edgepipe::testing::ToCanonical;
 
-class ParquetInteropTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("edgepipe_parquet_interop_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  // The engine's canonical dump of a file.
-  CanonicalTable Dump(const std::string& engine, const std::string& path) {
-    auto text = RunPeer({"parquet_dump.mjs", "--engine", engine, path});
-    EXPECT_TRUE(text.ok()) << engine << " could not read " << path << ": " << text.status().ToString();
-    if (!text.ok()) return {};
-    auto table = ParseCanonical(*text);
-    EXPECT_TRUE(table.ok()) << table.status().ToString();
-    return table.ok() ? *table : CanonicalTable{};
-  }
-
-  fs::path dir_;
-};
+using ParquetInteropTest = ::edgepipe::testing::PeerFileTest;
 
 // Every type, nulls in every nullable column, and the values that break
 // naive code: extremes, -0.0, NaN, infinities, subnormals, empty and

@@ -26,9 +26,7 @@ using testing::TestColumn;
 using testing::TestFile;
 using testing::WriteFile;
 
-std::string TempPath(const std::string& name) {
-  return testing::FastTempDir() + "/edgepipe_dict_" + std::to_string(::getpid()) + "_" + name + ".parquet";
-}
+std::string TempPath(const std::string& name) { return testing::TempParquetPath("dict", name); }
 
 class DictionaryParquetTest : public ::testing::Test {
  protected:
@@ -345,21 +343,6 @@ TEST_F(DictionaryParquetTest, BatchStreamAndRowGroupFiltersKeepDictionaries) {
 
 // ---------------------------------------------------------------- writer
 
-std::shared_ptr<Buffer> CodesBuffer(const std::vector<int32_t>& codes) {
-  auto buf = Buffer::Allocate(std::max<size_t>(codes.size(), 1) * sizeof(int32_t)).ValueOrDie();
-  if (!codes.empty()) std::memcpy(buf->mutable_data(), codes.data(), codes.size() * sizeof(int32_t));
-  return buf;
-}
-
-std::shared_ptr<Buffer> ValidityBuffer(const std::vector<bool>& valid) {
-  auto buf = Buffer::AllocateZeroed(static_cast<size_t>(bit_util::BytesForBits(static_cast<int64_t>(valid.size())) + 1))
-                 .ValueOrDie();
-  for (size_t i = 0; i < valid.size(); ++i) {
-    if (valid[i]) bit_util::SetBit(buf->mutable_data(), static_cast<int64_t>(i));
-  }
-  return buf;
-}
-
 std::shared_ptr<const Column> Dict(const std::vector<std::string>& entries) {
   return std::make_shared<const Column>(ColumnFromVector(Type::kString, entries).ValueOrDie());
 }
@@ -378,7 +361,7 @@ std::pair<Column, Column> DictAndPlain(const std::shared_ptr<const Column>& dict
     if (null_every > 0 && rng() % static_cast<uint64_t>(null_every) == 0) valid[i] = false;
     if (valid[i]) strings[i] = std::string(dict->GetString(codes[i]));
   }
-  auto col = Column::MakeDictionary(n, CodesBuffer(codes), dict, null_every > 0 ? ValidityBuffer(valid) : nullptr);
+  auto col = DictionaryColumnFromVector(codes, dict, null_every > 0 ? valid : std::vector<bool>{});
   EXPECT_TRUE(col.ok()) << col.status().ToString();
   return {*col, *ColumnFromVector(Type::kString, strings, valid)};
 }

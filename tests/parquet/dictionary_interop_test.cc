@@ -4,11 +4,9 @@
 // (from the codes), the engines read the same values.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -17,37 +15,17 @@
 #include "edgepipe/parquet/reader.h"
 #include "edgepipe/parquet/writer.h"
 #include "interop/canonical_table.h"
+#include "interop/peer_file_test.h"
 
 namespace edgepipe::parquet {
 namespace {
 
-namespace fs = std::filesystem;
 using ::edgepipe::testing::CanonicalTable;
 using ::edgepipe::testing::DiffCanonical;
-using ::edgepipe::testing::ParseCanonical;
 using ::edgepipe::testing::RunPeer;
 using ::edgepipe::testing::ToCanonical;
 
-class DictionaryInteropTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("edgepipe_dict_interop_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  CanonicalTable Dump(const std::string& engine, const std::string& path) {
-    auto text = RunPeer({"parquet_dump.mjs", "--engine", engine, path});
-    EXPECT_TRUE(text.ok()) << engine << " could not read " << path << ": " << text.status().ToString();
-    if (!text.ok()) return {};
-    auto table = ParseCanonical(*text);
-    EXPECT_TRUE(table.ok()) << table.status().ToString();
-    return table.ok() ? *table : CanonicalTable{};
-  }
-
-  fs::path dir_;
-};
+using DictionaryInteropTest = ::edgepipe::testing::PeerFileTest;
 
 // A low-cardinality key with nulls and an empty string, a medium-cardinality
 // text column with non-ASCII and quoted values, and numbers.

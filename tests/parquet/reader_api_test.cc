@@ -19,9 +19,7 @@ using testing::TestColumn;
 using testing::TestFile;
 using testing::WriteFile;
 
-std::string TempPath(const std::string& name) {
-  return testing::FastTempDir() + "/edgepipe_reader_api_" + std::to_string(::getpid()) + "_" + name + ".parquet";
-}
+std::string TempPath(const std::string& name) { return testing::TempParquetPath("reader_api", name); }
 
 LogicalType Timestamp(TimeUnit unit) {
   LogicalType t;

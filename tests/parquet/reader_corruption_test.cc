@@ -21,9 +21,7 @@ using testing::TestColumn;
 using testing::TestFile;
 using testing::WriteFile;
 
-std::string TempPath(const std::string& name) {
-  return testing::FastTempDir() + "/edgepipe_reader_corrupt_" + std::to_string(::getpid()) + "_" + name + ".parquet";
-}
+std::string TempPath(const std::string& name) { return testing::TempParquetPath("reader_corrupt", name); }
 
 // A small file exercising most paths: 2 row groups, dictionary strings,
 // nullable delta ints, BSS floats with snappy, v2 booleans, zstd.

@@ -23,9 +23,7 @@ using testing::TestColumn;
 using testing::TestFile;
 using testing::WriteFile;
 
-std::string TempPath(const std::string& name) {
-  return testing::FastTempDir() + "/edgepipe_reader_" + std::to_string(::getpid()) + "_" + name + ".parquet";
-}
+std::string TempPath(const std::string& name) { return testing::TempParquetPath("reader", name); }
 
 // Fills the values of `c` for `n` rows from `seed`; every 3rd..7th row null
 // when nullable (null_every > 0).

@@ -394,6 +394,11 @@ inline std::string FastTempDir() {
   return tmp != nullptr ? tmp : "/tmp";
 }
 
+// A per-process file name in FastTempDir(): "<dir>/edgepipe_<tag>_<pid>_<name>.parquet".
+inline std::string TempParquetPath(const std::string& tag, const std::string& name) {
+  return FastTempDir() + "/edgepipe_" + tag + "_" + std::to_string(::getpid()) + "_" + name + ".parquet";
+}
+
 inline void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

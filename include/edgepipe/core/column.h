@@ -178,4 +178,11 @@ class ColumnBuilder {
 template <typename T>
 Result<Column> ColumnFromVector(Type type, const std::vector<T>& values, const std::vector<bool>& valid = {});
 
+// Test and tooling helper: a dictionary-encoded string column of
+// codes.size() rows into `dictionary`, with optional validity (true =
+// valid; a null row's code must still be in range, or 0). Errors as
+// Column::MakeDictionary.
+Result<Column> DictionaryColumnFromVector(const std::vector<int32_t>& codes, std::shared_ptr<const Column> dictionary,
+                                          const std::vector<bool>& valid = {});
+
 }  // namespace edgepipe
