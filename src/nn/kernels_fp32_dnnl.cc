@@ -232,7 +232,34 @@ class DnnlMatMulKernel final : public Kernel {
   bool has_bias_ = false;
 };
 
-class DnnlPoolKernel final : public Kernel {
+// A oneDNN primitive with one source and one destination (pooling,
+// eltwise): Prepare() builds it and calls Bind(); Run() points the two
+// memories at the arena.
+class DnnlSrcDstKernel : public Kernel {
+ public:
+  Status Run(const KernelRunContext& ctx) override {
+    src_.set_data_handle(const_cast<void*>(ctx.inputs[0]));
+    dst_.set_data_handle(ctx.outputs[0]);
+    primitive_.execute(*ctx.stream, {{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}});
+    return Status::OK();
+  }
+
+ protected:
+  // Keeps `primitive` and memories for its source and destination layouts;
+  // the destination layout becomes output 0's.
+  void Bind(dnnl::primitive primitive, const memory::desc& src, const memory::desc& dst, KernelPrepareContext* ctx) {
+    primitive_ = std::move(primitive);
+    src_ = memory(src, *ctx->engine, DNNL_MEMORY_NONE);
+    dst_ = memory(dst, *ctx->engine, DNNL_MEMORY_NONE);
+    SetOutputLayout(dst, &ctx->outputs[0]);
+  }
+
+ private:
+  dnnl::primitive primitive_;
+  memory src_, dst_;
+};
+
+class DnnlPoolKernel final : public DnnlSrcDstKernel {
  public:
   const char* name() const override { return "onednn_pool"; }
   bool AcceptsBlockedInputs() const override { return true; }
@@ -253,28 +280,14 @@ class DnnlPoolKernel final : public Kernel {
                                           {p.dilation_h - 1, p.dilation_w - 1}, {p.pad_top, p.pad_left},
                                           {p.pad_bottom, p.pad_right});
       dnnl::pooling_v2_forward::primitive_desc pd(desc, *ctx->engine);
-      pool_ = dnnl::pooling_v2_forward(pd);
-      src_ = memory(x.desc, *ctx->engine, DNNL_MEMORY_NONE);
-      dst_ = memory(pd.dst_desc(), *ctx->engine, DNNL_MEMORY_NONE);
-      SetOutputLayout(pd.dst_desc(), &ctx->outputs[0]);
+      Bind(dnnl::pooling_v2_forward(pd), x.desc, pd.dst_desc(), ctx);
       return Status::OK();
     });
   }
-
-  Status Run(const KernelRunContext& ctx) override {
-    src_.set_data_handle(const_cast<void*>(ctx.inputs[0]));
-    dst_.set_data_handle(ctx.outputs[0]);
-    pool_.execute(*ctx.stream, {{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}});
-    return Status::OK();
-  }
-
- private:
-  dnnl::pooling_v2_forward pool_;
-  memory src_, dst_;
 };
 
 // Relu and Clip (constant bounds), in whatever layout the input has.
-class DnnlEltwiseKernel final : public Kernel {
+class DnnlEltwiseKernel final : public DnnlSrcDstKernel {
  public:
   const char* name() const override { return "onednn_eltwise"; }
   bool AcceptsBlockedInputs() const override { return true; }
@@ -298,24 +311,10 @@ class DnnlEltwiseKernel final : public Kernel {
     return DnnlCall(node, "eltwise", [&]() -> Status {
       dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, x.desc, lo, hi);
       dnnl::eltwise_forward::primitive_desc pd(desc, *ctx->engine);
-      eltwise_ = dnnl::eltwise_forward(pd);
-      src_ = memory(x.desc, *ctx->engine, DNNL_MEMORY_NONE);
-      dst_ = memory(pd.dst_desc(), *ctx->engine, DNNL_MEMORY_NONE);
-      SetOutputLayout(pd.dst_desc(), &ctx->outputs[0]);
+      Bind(dnnl::eltwise_forward(pd), x.desc, pd.dst_desc(), ctx);
       return Status::OK();
     });
   }
-
-  Status Run(const KernelRunContext& ctx) override {
-    src_.set_data_handle(const_cast<void*>(ctx.inputs[0]));
-    dst_.set_data_handle(ctx.outputs[0]);
-    eltwise_.execute(*ctx.stream, {{DNNL_ARG_SRC, src_}, {DNNL_ARG_DST, dst_}});
-    return Status::OK();
-  }
-
- private:
-  dnnl::eltwise_forward eltwise_;
-  memory src_, dst_;
 };
 
 // Add/Mul/Sub/Div where the first operand (or, for Add/Mul, either) has the
