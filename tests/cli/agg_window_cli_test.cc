@@ -11,30 +11,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/cli_test_util.h"
+
 namespace edgepipe {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
+using ::edgepipe::testing::CommandResult;
+using ::edgepipe::testing::Slurp;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class AggWindowCliTest : public ::testing::Test {
+class AggWindowCliTest : public ::edgepipe::testing::CliFixture {
  protected:
   void SetUp() override {
-    exe_ = fs::path(EDGEPIPE_TEST_BINARY_DIR) / "bin" / "edgepipe";
-    ASSERT_TRUE(fs::exists(exe_)) << exe_;
-    dir_ = fs::temp_directory_path() / ("edgepipe_agg_window_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    CliFixture::SetUp();
+    if (HasFatalFailure()) return;
     // Two sensors; times in ns: a at 0, 0.4 s, 1.2 s; b at 0.5 s, 0.9 s.
     std::ofstream(dir_ / "imu.csv") << "timestamp_ns,sensor_id,ax\n"
                                        "0,a,1.0\n"
@@ -44,19 +35,6 @@ class AggWindowCliTest : public ::testing::Test {
                                        "1200000000,a,5.0\n";
     std::ofstream(dir_ / "unsorted.csv") << "timestamp_ns,ax\n2,1\n1,2\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  CommandResult Run(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + exe_.string() + "' " + args + " >stdout.txt 2>stderr.txt";
-    const int status = std::system(cmd.c_str());
-    CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(dir_ / "stdout.txt");
-    r.err = Slurp(dir_ / "stderr.txt");
-    return r;
-  }
-
-  fs::path exe_, dir_;
 };
 
 TEST_F(AggWindowCliTest, TumblingWindowsPerSensor) {

@@ -11,48 +11,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/cli_test_util.h"
+#include "interop/peer_runner.h"
+
 namespace edgepipe {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    exe_ = fs::path(EDGEPIPE_TEST_BINARY_DIR) / "bin" / "edgepipe";
-    ASSERT_TRUE(fs::exists(exe_)) << exe_;
-    dir_ = fs::temp_directory_path() / ("edgepipe_cli_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-
-  CommandResult Run(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + exe_.string() + "' " + args + " >'" +
-                            Path("stdout.txt") + "' 2>'" + Path("stderr.txt") + "'";
-    const int status = std::system(cmd.c_str());
-    CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(Path("stdout.txt"));
-    r.err = Slurp(Path("stderr.txt"));
-    return r;
-  }
-
-  fs::path exe_, dir_;
-};
+using ::edgepipe::testing::CommandResult;
+using ::edgepipe::testing::Slurp;
+using CliTest = ::edgepipe::testing::CliFixture;
 
 TEST_F(CliTest, HelpListsCommands) {
   CommandResult r = Run("--help");
@@ -151,8 +120,7 @@ TEST_F(CliTest, MalformedCsvNamesTheLine) {
 TEST_F(CliTest, QuantizeAndInspectModel) {
   CommandResult r = Run("models export tinynet --out t.onnx");
   if (r.exit_code != 0) {
-    const char* require = std::getenv("EDGEPIPE_REQUIRE_PEERS");
-    if (require != nullptr && std::string(require) != "0") FAIL() << "models export failed: " << r.err;
+    if (::edgepipe::testing::PeersRequired()) FAIL() << "models export failed: " << r.err;
     GTEST_SKIP() << "models export needs PyTorch: " << r.err;
   }
   r = Run("quantize t.onnx --mode dynamic --out t8.onnx");
