@@ -20,6 +20,7 @@
 #include "bench/svg_chart.h"
 #include "edgepipe/bench/groupby_scenario.h"
 #include "edgepipe/bench/report.h"
+#include "interop/peer_runner.h"
 
 namespace edgepipe::bench {
 namespace {
@@ -150,8 +151,7 @@ TEST(BenchGroupBy, EveryPeerIsTimedOrReported) {
   auto r = RunGroupByBench(o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->engines.size(), GroupByEngines().size());
-  const char* require = std::getenv("EDGEPIPE_REQUIRE_PEERS");
-  const bool required = require != nullptr && *require && std::string(require) != "0";
+  const bool required = ::edgepipe::testing::PeersRequired();
   for (size_t i = 0; i < r->engines.size(); ++i) {
     const Cell& c = r->rows[0].cells[i];
     SCOPED_TRACE(r->engines[i].id + ": " + std::string(CellStatusName(c.status)) + " " + c.message);

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "edgepipe/bench/vectorize_scenario.h"
+#include "interop/peer_runner.h"
 
 namespace edgepipe::bench {
 namespace {
@@ -21,15 +22,10 @@ namespace fs = std::filesystem;
 
 constexpr int64_t kN = 100000;
 
-bool RequirePeers() {
-  const char* v = std::getenv("EDGEPIPE_REQUIRE_PEERS");
-  return v != nullptr && *v != '\0' && std::string(v) != "0";
-}
+using ::edgepipe::testing::SourceDir;
 
-std::string SourceDir() {
-  const char* v = std::getenv("EDGEPIPE_SOURCE_DIR");
-  return v != nullptr ? v : "";
-}
+// $EDGEPIPE_REQUIRE_PEERS set (CI): a missing peer fails instead of skipping.
+bool RequirePeers() { return ::edgepipe::testing::PeersRequired(); }
 
 std::string TempPath(const std::string& name) {
   return (fs::temp_directory_path() / ("edgepipe-bench-vectorize-test-" + std::to_string(::getpid()) + "-" + name))

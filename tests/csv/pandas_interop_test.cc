@@ -15,6 +15,7 @@
 
 #include "csv/csv_test_util.h"
 #include "edgepipe/csv/reader.h"
+#include "interop/peer_runner.h"
 
 namespace edgepipe::csv {
 namespace {
@@ -98,8 +99,8 @@ for col in df.columns:
 
 TEST(CsvPandasInteropTest, EveryCellAgrees) {
   if (!PandasAvailable()) {
-    if (const char* req = std::getenv("EDGEPIPE_REQUIRE_PEERS"); req != nullptr && std::string(req) == "1") {
-      FAIL() << "pandas is required (EDGEPIPE_REQUIRE_PEERS=1) but `" << kPython << " -c 'import pandas'` failed";
+    if (::edgepipe::testing::PeersRequired()) {
+      FAIL() << "pandas is required (EDGEPIPE_REQUIRE_PEERS is set) but `" << kPython << " -c 'import pandas'` failed";
     }
     GTEST_SKIP() << "pandas not available";
   }
