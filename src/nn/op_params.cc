@@ -50,6 +50,26 @@ Result<int64_t> Spatial(const Node& node, const std::string& auto_pad, int64_t i
   return (ceil_mode ? (span + s - 1) / s : span / s) + 1;
 }
 
+// The sliding-window attributes Conv and the pools share (strides,
+// dilations, pads, NCHW 2-D) into the same-named fields of `p`; returns
+// auto_pad.
+template <typename Params>
+Result<std::string> GetWindowAttrs(const Node& node, Params* p) {
+  ASSIGN_OR_RETURN(auto strides, GetPositiveInts(node, "strides", 2, 1));
+  ASSIGN_OR_RETURN(auto dil, GetPositiveInts(node, "dilations", 2, 1));
+  ASSIGN_OR_RETURN(auto pads, GetPositiveInts(node, "pads", 4, 0, 0));
+  ASSIGN_OR_RETURN(std::string auto_pad, node.attrs.GetString("auto_pad", "NOTSET"));
+  p->stride_h = strides[0];
+  p->stride_w = strides[1];
+  p->dilation_h = dil[0];
+  p->dilation_w = dil[1];
+  p->pad_top = pads[0];
+  p->pad_left = pads[1];
+  p->pad_bottom = pads[2];
+  p->pad_right = pads[3];
+  return auto_pad;
+}
+
 }  // namespace
 
 std::string NodeContext(const Node& node) { return "node '" + node.name + "' (" + node.op + "): "; }
@@ -81,18 +101,7 @@ Result<ConvParams> GetConvParams(const Node& node, const Shape& x, const Shape& 
   p.kh = w[2];
   p.kw = w[3];
   if (p.kh < 1 || p.kw < 1 || p.m < 1) return Bad(node, "empty weight " + ShapeToString(w));
-  ASSIGN_OR_RETURN(auto strides, GetPositiveInts(node, "strides", 2, 1));
-  ASSIGN_OR_RETURN(auto dil, GetPositiveInts(node, "dilations", 2, 1));
-  ASSIGN_OR_RETURN(auto pads, GetPositiveInts(node, "pads", 4, 0, 0));
-  ASSIGN_OR_RETURN(std::string auto_pad, node.attrs.GetString("auto_pad", "NOTSET"));
-  p.stride_h = strides[0];
-  p.stride_w = strides[1];
-  p.dilation_h = dil[0];
-  p.dilation_w = dil[1];
-  p.pad_top = pads[0];
-  p.pad_left = pads[1];
-  p.pad_bottom = pads[2];
-  p.pad_right = pads[3];
+  ASSIGN_OR_RETURN(std::string auto_pad, GetWindowAttrs(node, &p));
   ASSIGN_OR_RETURN(p.oh, Spatial(node, auto_pad, p.h, p.kh, p.stride_h, p.dilation_h, false, &p.pad_top, &p.pad_bottom));
   ASSIGN_OR_RETURN(p.ow, Spatial(node, auto_pad, p.w, p.kw, p.stride_w, p.dilation_w, false, &p.pad_left, &p.pad_right));
   return p;
@@ -117,24 +126,13 @@ Result<PoolParams> GetPoolParams(const Node& node, const Shape& x) {
     return p;
   }
   ASSIGN_OR_RETURN(auto ks, GetPositiveInts(node, "kernel_shape", 2, 0));
-  ASSIGN_OR_RETURN(auto strides, GetPositiveInts(node, "strides", 2, 1));
-  ASSIGN_OR_RETURN(auto dil, GetPositiveInts(node, "dilations", 2, 1));
-  ASSIGN_OR_RETURN(auto pads, GetPositiveInts(node, "pads", 4, 0, 0));
-  ASSIGN_OR_RETURN(std::string auto_pad, node.attrs.GetString("auto_pad", "NOTSET"));
+  ASSIGN_OR_RETURN(std::string auto_pad, GetWindowAttrs(node, &p));
   ASSIGN_OR_RETURN(int64_t ceil_mode, node.attrs.GetInt("ceil_mode", 0));
   ASSIGN_OR_RETURN(int64_t include_pad, node.attrs.GetInt("count_include_pad", 0));
   ASSIGN_OR_RETURN(int64_t storage_order, node.attrs.GetInt("storage_order", 0));
   if (storage_order != 0) return Status::NotSupported(NodeContext(node) + "storage_order=1 is not supported");
   p.kh = ks[0];
   p.kw = ks[1];
-  p.stride_h = strides[0];
-  p.stride_w = strides[1];
-  p.dilation_h = dil[0];
-  p.dilation_w = dil[1];
-  p.pad_top = pads[0];
-  p.pad_left = pads[1];
-  p.pad_bottom = pads[2];
-  p.pad_right = pads[3];
   if (p.pad_top >= p.kh || p.pad_bottom >= p.kh || p.pad_left >= p.kw || p.pad_right >= p.kw) {
     return Bad(node, "pads must be smaller than the kernel");
   }
