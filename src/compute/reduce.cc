@@ -266,35 +266,27 @@ double SumAny(const Column& col) {
   });
 }
 
+// Per-block compensated sums (in parallel), combined in block order so the
+// result does not depend on the thread count.
+template <typename T>
+double SumBlocks(const T* values, int64_t n) {
+  if (n <= 0) return 0;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<CompensatedSum> partial(static_cast<size_t>(blocks));
+  ForEachBlock(n, [&](int64_t block_idx, int64_t begin, int64_t end) {
+    double hi, lo;
+    SumKernel(values + begin, static_cast<size_t>(end - begin), &hi, &lo);
+    partial[block_idx].Add(hi, lo);
+  });
+  CompensatedSum total;
+  for (const auto& p : partial) total.Add(p.sum, p.comp);
+  return Finish(total);
+}
+
 }  // namespace
 
-double SumFloat64(const double* values, int64_t n) {
-  if (n <= 0) return 0;
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<CompensatedSum> partial(static_cast<size_t>(blocks));
-  ForEachBlock(n, [&](int64_t block_idx, int64_t begin, int64_t end) {
-    double hi, lo;
-    SumKernel(values + begin, static_cast<size_t>(end - begin), &hi, &lo);
-    partial[block_idx].Add(hi, lo);
-  });
-  CompensatedSum total;
-  for (const auto& p : partial) total.Add(p.sum, p.comp);
-  return Finish(total);
-}
-
-double SumFloat32(const float* values, int64_t n) {
-  if (n <= 0) return 0;
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<CompensatedSum> partial(static_cast<size_t>(blocks));
-  ForEachBlock(n, [&](int64_t block_idx, int64_t begin, int64_t end) {
-    double hi, lo;
-    SumKernel(values + begin, static_cast<size_t>(end - begin), &hi, &lo);
-    partial[block_idx].Add(hi, lo);
-  });
-  CompensatedSum total;
-  for (const auto& p : partial) total.Add(p.sum, p.comp);
-  return Finish(total);
-}
+double SumFloat64(const double* values, int64_t n) { return SumBlocks(values, n); }
+double SumFloat32(const float* values, int64_t n) { return SumBlocks(values, n); }
 
 int64_t CountValid(const Column& values) {
   if (values.null_count() == 0 || values.validity_bits() == nullptr) return values.length();
