@@ -12,13 +12,13 @@
 namespace edgepipe::compute {
 namespace {
 
-using testing::ForEachTarget;
 using testing::LargeLengths;
 using testing::MakeSlicedColumn;
 using testing::RandomValidity;
 using testing::RandomValues;
 using testing::RefCompare;
 using testing::SweepLengths;
+using testing::SweepLengthsOnEveryTarget;
 
 constexpr CompareOp kOps[] = {CompareOp::kEqual,     CompareOp::kNotEqual, CompareOp::kLess,
                               CompareOp::kLessEqual, CompareOp::kGreater,  CompareOp::kGreaterEqual};
@@ -49,11 +49,7 @@ void CheckRawCompare(uint64_t seed, int64_t n) {
 
 template <typename T>
 void SweepRawCompare() {
-  ForEachTarget([](const std::string&) {
-    uint64_t seed = 3000;
-    for (int64_t n : SweepLengths()) CheckRawCompare<T>(++seed, n);
-    for (int64_t n : LargeLengths()) CheckRawCompare<T>(++seed, n);
-  });
+  SweepLengthsOnEveryTarget(3000, [](uint64_t seed, int64_t n) { CheckRawCompare<T>(seed, n); });
 }
 
 TEST(CompareTest, RawFloat64OnEveryTarget) { SweepRawCompare<double>(); }

@@ -21,6 +21,7 @@ using testing::RandomValues;
 using testing::RefArith;
 using testing::SameValue;
 using testing::SweepLengths;
+using testing::SweepLengthsOnEveryTarget;
 
 constexpr ArithOp kOps[] = {ArithOp::kAdd, ArithOp::kSubtract, ArithOp::kMultiply, ArithOp::kDivide};
 
@@ -56,11 +57,7 @@ void CheckRawArith(uint64_t seed, int64_t n) {
 
 template <typename T>
 void SweepRawArith() {
-  ForEachTarget([](const std::string&) {
-    uint64_t seed = 1000;
-    for (int64_t n : SweepLengths()) CheckRawArith<T>(++seed, n);
-    for (int64_t n : LargeLengths()) CheckRawArith<T>(++seed, n);
-  });
+  SweepLengthsOnEveryTarget(1000, [](uint64_t seed, int64_t n) { CheckRawArith<T>(seed, n); });
 }
 
 TEST(ElementwiseTest, RawFloat64MatchesReferenceOnEveryTarget) { SweepRawArith<double>(); }

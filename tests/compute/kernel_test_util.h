@@ -51,6 +51,16 @@ inline void ForEachTarget(const std::function<void(const std::string&)>& body) {
   hwy::SetSupportedTargetsForTest(0);
 }
 
+// On every target (ForEachTarget), check(seed, n) for each sweep and large
+// length, seeds counting up from first_seed + 1.
+inline void SweepLengthsOnEveryTarget(uint64_t first_seed, const std::function<void(uint64_t, int64_t)>& check) {
+  ForEachTarget([&](const std::string&) {
+    uint64_t seed = first_seed;
+    for (int64_t n : SweepLengths()) check(++seed, n);
+    for (int64_t n : LargeLengths()) check(++seed, n);
+  });
+}
+
 // Random values of T. Floats are uniform in [-100, 100) with, when
 // `specials`, about 1 in 16 replaced by NaN, ±inf, -0.0 or +0.0.
 template <typename T>
