@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "interop/peer_runner.h"
+
 extern char** environ;
 
 namespace edgepipe::nn::testing {
@@ -113,9 +115,6 @@ const std::string& NnPeersMissingReason() {
   return reason;
 }
 
-bool NnPeersRequired() {
-  const char* v = std::getenv("EDGEPIPE_REQUIRE_PEERS");
-  return v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0;
-}
+bool NnPeersRequired() { return ::edgepipe::testing::PeersRequired(); }
 
 }  // namespace edgepipe::nn::testing
