@@ -200,7 +200,7 @@ struct RunFlags {
 struct QuantizeFlags {
   std::string model, out, mode = "dynamic";
   int64_t min_macs = 0;
-  bool reduce_range = false;
+  bool full_range = false;
 };
 
 struct InspectFlags {
@@ -334,14 +334,15 @@ void AddQuantizeCommand(CLI::App* app, RunFn* run) {
   cmd->add_option("--min-macs", flags->min_macs, "Keep layers with fewer multiply-adds per row in FP32")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--reduce-range", flags->reduce_range,
-                "7-bit weights, for runtimes whose AVX2 u8*s8 kernels saturate (ONNX Runtime without VNNI)");
+  cmd->add_flag("--full-range", flags->full_range,
+                "8-bit weights in [-127, 127] instead of the default 7-bit [-63, 63]: slightly more accurate, but "
+                "x86 u8*s8 kernels without VNNI (ONNX Runtime's, edgepipe's fast path) saturate or slow down");
   cmd->callback([run, flags] {
     *run = [flags]() -> Status {
       ASSIGN_OR_RETURN(nn::Graph graph, nn::ImportOnnxFile(flags->model));
       nn::QuantizeDynamicOptions options;
       options.min_macs_per_row = flags->min_macs;
-      options.reduce_range = flags->reduce_range;
+      options.reduce_range = !flags->full_range;
       ASSIGN_OR_RETURN(nn::QuantizeDynamicStats stats, nn::QuantizeDynamic(&graph, options));
       if (stats.quantized == 0) {
         return Status::NotSupported("no Gemm/MatMul with constant weights to quantize in " + flags->model +
@@ -351,8 +352,8 @@ void AddQuantizeCommand(CLI::App* app, RunFn* run) {
       std::error_code ec;
       const auto in_bytes = fs::file_size(flags->model, ec);
       const auto out_bytes = ec ? 0 : fs::file_size(flags->out, ec);
-      fmt::print("{}: quantized {} layer(s) (dynamic INT8, per-channel s8 weights), kept {} in FP32\n", flags->out,
-                 stats.quantized, stats.skipped);
+      fmt::print("{}: quantized {} layer(s) (dynamic INT8, per-channel s8 weights in {}), kept {} in FP32\n",
+                 flags->out, stats.quantized, options.reduce_range ? "[-63, 63]" : "[-127, 127]", stats.skipped);
       if (!stats.skipped_reasons.empty()) fmt::print("{}", stats.skipped_reasons);
       fmt::print("weights {} -> {}; file {} -> {} ({:.3f}x)\n", Bytes(stats.fp32_weight_bytes),
                  Bytes(stats.int8_weight_bytes), Bytes(in_bytes), Bytes(out_bytes),

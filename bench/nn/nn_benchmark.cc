@@ -57,33 +57,35 @@ BENCHMARK(BM_Gemm)
     ->ArgsProduct({{1, 4}, {64, 128, 256, 512, 1024}, {10, 64, 256, 1024}, {1, 0}})
     ->ArgNames({"M", "K", "N", "direct"});
 
-// The fused INT8 GEMM alone (quantize + GEMM + epilogue). args: M, K, N.
+// The fused INT8 GEMM alone (quantize + GEMM + epilogue). args: M, K, N,
+// u8 (1: 7-bit weights in the kU8Quads scheme; 0: full-range kS16Pairs).
 void BM_QGemm(benchmark::State& state) {
   const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  const int max_abs = state.range(3) != 0 ? kQU8MaxAbsWeight - 1 : 127;
   const Tensor x = Random({m, k}, 4);
   std::vector<int8_t> w(static_cast<size_t>(k * n));
   std::mt19937 rng(5);
-  for (auto& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
-  std::vector<int8_t> packed(QPackedBytes(k, n));
-  PackQWeights(w.data(), k, n, false, packed.data());
-  std::vector<float> scale(static_cast<size_t>(QPaddedN(n)), 1e-3f), bias(scale.size(), 0.5f);
-  std::vector<int16_t> a(static_cast<size_t>(m * QPaddedK(k)));
+  for (auto& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % (2 * max_abs + 1)) - max_abs);
+  const QPackedWeights packed = PackQWeights(w.data(), k, n, ChooseQScheme(w.data(), k * n));
+  state.SetLabel(QSchemeName(packed.scheme));
+  std::vector<float> scale(static_cast<size_t>(packed.padded_n), 1e-3f), bias(scale.size(), 0.5f);
+  std::vector<uint8_t> a(QActivationBytes(packed, m));
   std::vector<float> y(static_cast<size_t>(m * n));
   for (auto _ : state) {
     const DynamicQuantParams p = ComputeDynamicQuantParams(x.data_as<float>(), m * k);
-    QuantizeRowsS16(x.data_as<float>(), m, k, p, a.data());
-    QGemm(a.data(), m, k, packed.data(), n, scale.data(), bias.data(), true, y.data());
+    QuantizeActivations(x.data_as<float>(), m, packed, p, a.data());
+    QGemm(a.data(), m, packed, p, scale.data(), bias.data(), true, y.data());
     benchmark::DoNotOptimize(y.data());
   }
   state.SetItemsProcessed(state.iterations() * m * n * k);
 }
 BENCHMARK(BM_QGemm)
-    ->Args({1, 128, 64})
-    ->Args({32, 128, 64})
-    ->Args({1, 1024, 1024})
-    ->Args({32, 1024, 1024})
-    ->Args({32, 1024, 10})
-    ->ArgNames({"M", "K", "N"});
+    ->ArgsProduct({{1}, {128}, {64}, {0, 1}})
+    ->ArgsProduct({{32}, {128}, {64}, {0, 1}})
+    ->ArgsProduct({{1}, {1024}, {1024}, {0, 1}})
+    ->ArgsProduct({{32}, {1024}, {1024}, {0, 1}})
+    ->ArgsProduct({{32}, {1024}, {10}, {0, 1}})
+    ->ArgNames({"M", "K", "N", "u8"});
 
 void BM_Model(benchmark::State& state, const char* name, Shape shape) {
   const char* dir = std::getenv("EDGEPIPE_MODEL_DIR");

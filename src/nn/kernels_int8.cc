@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "edgepipe/nn/quantize_dynamic.h"
 #include "nn/kernel.h"
@@ -24,10 +25,13 @@ int64_t Rows(const Shape& shape) {
 }
 
 // x f32 [..., K] -> y f32 [..., N] (qgemm.h): quantize x per tensor,
-// s16 x s8 -> s32 GEMM, dequantize + bias + ReLU in the epilogue.
+// exact s32 GEMM in the scheme the weights allow, dequantize + bias + ReLU
+// in the epilogue.
 class DynamicQuantMatMulKernel final : public Kernel {
  public:
-  const char* name() const override { return "int8_dynamic_qgemm"; }
+  const char* name() const override {
+    return packed_.scheme == QScheme::kU8Quads ? "int8_dynamic_qgemm_u8" : "int8_dynamic_qgemm_s16";
+  }
   Status Prepare(KernelPrepareContext* ctx) override {
     const Node& node = *ctx->node;
     const KernelTensor& x = ctx->inputs[0];
@@ -43,29 +47,30 @@ class DynamicQuantMatMulKernel final : public Kernel {
     if (!act.empty() && act != "Relu") return Decline(node, "fused activation " + act);
     relu_ = act == "Relu";
     threads_ = ctx->threads;
-    const int64_t np = QPaddedN(n_);
-    packed_.assign(QPackedBytes(k_, n_), 0);
-    PackQWeights(w.constant->data_as<int8_t>(), k_, n_, false, packed_.data());
-    w_scale_.assign(static_cast<size_t>(np), 0.0f);
+    if (k_ > kQMaxK) return Decline(node, "K > " + std::to_string(kQMaxK) + " could overflow the s32 sums");
+    const auto* wq = w.constant->data_as<int8_t>();
+    packed_ = PackQWeights(wq, k_, n_, ChooseQScheme(wq, k_ * n_));
+    const auto np = static_cast<size_t>(packed_.padded_n);
+    w_scale_.assign(np, 0.0f);
     std::memcpy(w_scale_.data(), ws.constant->data(), static_cast<size_t>(n_) * sizeof(float));
     bias_.clear();
     if (ctx->inputs.size() > 3 && ctx->inputs[3].present) {
       const KernelTensor& b = ctx->inputs[3];
       if (b.constant == nullptr || b.constant->num_elements() != n_) return Decline(node, "bias must be a constant [N]");
-      bias_.assign(static_cast<size_t>(np), 0.0f);
+      bias_.assign(np, 0.0f);
       std::memcpy(bias_.data(), b.constant->data(), static_cast<size_t>(n_) * sizeof(float));
     }
-    scale_.assign(static_cast<size_t>(np), 0.0f);
-    a_.assign(static_cast<size_t>(m_ * QPaddedK(k_)), 0);
+    scale_.assign(np, 0.0f);
+    a_.assign(QActivationBytes(packed_, m_), 0);
     return Status::OK();
   }
   Status Run(const KernelRunContext& ctx) override {
     const float* x = static_cast<const float*>(ctx.inputs[0]);
     const DynamicQuantParams p = ComputeDynamicQuantParams(x, m_ * k_);
-    QuantizeRowsS16(x, m_, k_, p, a_.data());
+    QuantizeActivations(x, m_, packed_, p, a_.data());
     // Mul(x_scale, w_scale) of the ONNX pattern, in the same float order.
     for (size_t col = 0; col < scale_.size(); ++col) scale_[col] = p.scale * w_scale_[col];
-    QGemm(a_.data(), m_, k_, packed_.data(), n_, scale_.data(), bias_.empty() ? nullptr : bias_.data(), relu_,
+    QGemm(a_.data(), m_, packed_, p, scale_.data(), bias_.empty() ? nullptr : bias_.data(), relu_,
           static_cast<float*>(ctx.outputs[0]), threads_);
     return Status::OK();
   }
@@ -74,9 +79,9 @@ class DynamicQuantMatMulKernel final : public Kernel {
   int64_t m_ = 0, k_ = 0, n_ = 0;
   bool relu_ = false;
   int threads_ = 1;
-  std::vector<int8_t> packed_;
+  QPackedWeights packed_;
   std::vector<float> w_scale_, bias_, scale_;
-  std::vector<int16_t> a_;
+  std::vector<uint8_t> a_;  // quantized activations, in packed_.scheme's form
 };
 
 class DynamicQuantizeLinearKernel final : public Kernel {

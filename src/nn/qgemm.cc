@@ -1,4 +1,5 @@
-#include "nn/qgemm.h"
+// The SIMD half of qgemm.h, compiled once per Highway target: min/max and
+// row quantization of the activations, and the two GEMM schemes.
 
 #include <algorithm>
 #include <cmath>
@@ -6,6 +7,7 @@
 #include <limits>
 
 #include "edgepipe/core/parallel.h"
+#include "nn/qgemm.h"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "nn/qgemm.cc"
@@ -22,6 +24,17 @@ namespace hn = hwy::HWY_NAMESPACE;
 #else
 #define EDGEPIPE_QGEMM_SCALAR 0
 #endif
+// vpmaddubsw has no Highway 1.0 op: the kU8Quads tile is AVX2 intrinsics,
+// which every x86 target from AVX2 up (AVX3 included) runs as they are.
+#undef EDGEPIPE_QGEMM_U8_AVX2
+#if HWY_ARCH_X86 && (HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL)
+#define EDGEPIPE_QGEMM_U8_AVX2 1
+#include <immintrin.h>
+#else
+#define EDGEPIPE_QGEMM_U8_AVX2 0
+#endif
+
+bool HasU8QuadsImpl() { return EDGEPIPE_QGEMM_U8_AVX2 != 0; }
 
 void MinMaxImpl(const float* HWY_RESTRICT x, int64_t count, float* out_min, float* out_max) {
   float lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
@@ -48,60 +61,85 @@ void MinMaxImpl(const float* HWY_RESTRICT x, int64_t count, float* out_min, floa
   *out_max = hi;
 }
 
-void QuantizeRowsImpl(const float* HWY_RESTRICT x, int64_t m, int64_t k, float scale, int32_t zp,
-                      int16_t* HWY_RESTRICT dst) {
-  const int64_t kp = QPaddedK(k);
-  for (int64_t row = 0; row < m; ++row) {
-    const float* xr = x + row * k;
-    int16_t* dr = dst + row * kp;
-    int64_t i = 0;
-    if (scale > 0) {
+// One row: q = saturate_u8(round(x / scale) + zp), stored as T: u8 q for
+// kU8Quads, s16 q - zp for kS16Pairs.
+template <typename T>
+void QuantizeRow(const float* HWY_RESTRICT xr, int64_t k, int64_t kp, float scale, int32_t zp, T* HWY_RESTRICT dr) {
+  constexpr bool kU8 = sizeof(T) == 1;
+  const int32_t offset = kU8 ? 0 : zp;
+  int64_t i = 0;
+  if (scale > 0) {
 #if !EDGEPIPE_QGEMM_SCALAR
-      const hn::ScalableTag<float> df;
-      const hn::RebindToSigned<decltype(df)> di;
-      const hn::Rebind<int16_t, decltype(di)> d16;
-      const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
-      const auto vscale = hn::Set(df, scale);
-      const auto vzp = hn::Set(di, zp);
-      const auto vlo = hn::Zero(di), vhi = hn::Set(di, 255);
-      for (; i + lanes <= k; i += lanes) {
-        // Division (not a reciprocal multiply) and round-half-even, as ONNX.
-        auto q = hn::Add(hn::NearestInt(hn::Div(hn::LoadU(df, xr + i), vscale)), vzp);
-        q = hn::Sub(hn::Min(hn::Max(q, vlo), vhi), vzp);
-        hn::StoreU(hn::DemoteTo(d16, q), d16, dr + i);
-      }
-#endif
-      for (; i < k; ++i) dr[i] = static_cast<int16_t>(QuantizeU8(xr[i], {scale, static_cast<uint8_t>(zp)}) - zp);
-    } else {
-      for (; i < k; ++i) dr[i] = 0;  // all-zero input: every q equals the zero point
+    const hn::ScalableTag<float> df;
+    const hn::RebindToSigned<decltype(df)> di;
+    const hn::Rebind<T, decltype(di)> dt;
+    const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));
+    const auto vscale = hn::Set(df, scale);
+    const auto vzp = hn::Set(di, zp), voffset = hn::Set(di, offset);
+    const auto vlo = hn::Zero(di), vhi = hn::Set(di, 255);
+    for (; i + lanes <= k; i += lanes) {
+      // Division (not a reciprocal multiply) and round-half-even, as ONNX.
+      auto q = hn::Add(hn::NearestInt(hn::Div(hn::LoadU(df, xr + i), vscale)), vzp);
+      q = hn::Sub(hn::Min(hn::Max(q, vlo), vhi), voffset);
+      hn::StoreU(hn::DemoteTo(dt, q), dt, dr + i);
     }
-    for (; i < kp; ++i) dr[i] = 0;
+#endif
+    for (; i < k; ++i) dr[i] = static_cast<T>(QuantizeU8(xr[i], {scale, static_cast<uint8_t>(zp)}) - offset);
+  } else {
+    for (; i < k; ++i) dr[i] = static_cast<T>(zp - offset);  // all-zero input: every q is the zero point
+  }
+  for (; i < kp; ++i) dr[i] = 0;
+}
+
+void QuantizeRowsImpl(const float* HWY_RESTRICT x, int64_t m, int64_t k, int64_t kp, float scale, int32_t zp,
+                      bool u8, void* HWY_RESTRICT dst) {
+  for (int64_t row = 0; row < m; ++row) {
+    if (u8) {
+      QuantizeRow(x + row * k, k, kp, scale, zp, static_cast<uint8_t*>(dst) + row * kp);
+    } else {
+      QuantizeRow(x + row * k, k, kp, scale, zp, static_cast<int16_t*>(dst) + row * kp);
+    }
   }
 }
 
+// What every tile needs besides its rows: the packed block and the epilogue.
+struct TileArgs {
+  int64_t kp, n, col0;
+  const int8_t* HWY_RESTRICT wp;        // this block's packed weights
+  const int32_t* HWY_RESTRICT colsum;   // kU8Quads: the whole row of column sums
+  int32_t zp;
+  const float* HWY_RESTRICT scale;
+  const float* HWY_RESTRICT bias;
+  bool relu;
+};
+
+inline float Epilogue(int32_t acc, int64_t col, const TileArgs& t) {
+  const float f = static_cast<float>(acc) * t.scale[col] + (t.bias != nullptr ? t.bias[col] : 0.0f);
+  return t.relu ? std::max(f, 0.0f) : f;
+}
+
+// Up to kTileRows rows share each weight load.
+constexpr int kTileRows = 4;
+
 #if !EDGEPIPE_QGEMM_SCALAR
-// kLanes s32 accumulators per vector; a column block of kQBlock needs
-// kVecs of them per row. Up to kTileRows rows share each weight load: on
-// AVX2 that is 4 x 2 accumulators + 2 weight vectors + 1 broadcast of 16
-// registers, and 8 vpmaddwd per 2 sign-extending loads (vpmovsxbw) so the
-// multiply ports stay busy.
+// kS16Pairs. kLanes s32 accumulators per vector; a column block of kQBlock
+// needs kVecs of them per row. On AVX2 a 4-row tile is 4 x 2 accumulators +
+// 2 weight vectors + 1 broadcast of 16 registers, and 8 vpmaddwd per 2
+// sign-extending loads (vpmovsxbw) so the multiply ports stay busy.
 constexpr size_t kLanes = HWY_LANES(int32_t);
 static_assert(kLanes >= 4 && kLanes <= static_cast<size_t>(kQBlock), "block must hold whole vectors");
 constexpr size_t kVecs = static_cast<size_t>(kQBlock) / kLanes;
-constexpr int kTileRows = 4;
 
-// R rows x one column block (columns col0 .. col0 + kQBlock, packed at wp).
 template <int R>
-HWY_INLINE void QGemmTile(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_t* HWY_RESTRICT wp, int64_t n,
-                          int64_t col0, const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu,
-                          float* HWY_RESTRICT y) {
+HWY_INLINE void S16Tile(const int16_t* HWY_RESTRICT a, const TileArgs& t, float* HWY_RESTRICT y) {
   const hn::ScalableTag<int32_t> d32;
   const hn::Repartition<int16_t, decltype(d32)> d16;
   const hn::Rebind<int8_t, decltype(d16)> d8;
   const hn::Rebind<float, decltype(d32)> df;
   using V32 = decltype(hn::Zero(d32));
   using V16 = decltype(hn::Zero(d16));
-  const int64_t pairs = kp / 2;
+  const int64_t pairs = t.kp / 2;
+  const int8_t* HWY_RESTRICT wp = t.wp;
   // The loops over r and v must be unrolled, or GCC 12 keeps acc[][] on
   // the stack (a load + store per multiply-add: 2.5x slower).
   V32 acc[R][kVecs];
@@ -121,7 +159,7 @@ HWY_INLINE void QGemmTile(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_
     HWY_UNROLL(8)
     for (int r = 0; r < R; ++r) {
       int32_t pair;
-      std::memcpy(&pair, a + r * kp + 2 * p, sizeof(pair));
+      std::memcpy(&pair, a + r * t.kp + 2 * p, sizeof(pair));
       const V16 av = hn::BitCast(d16, hn::Set(d32, pair));
       HWY_UNROLL(4)
       for (size_t v = 0; v < kVecs; ++v) acc[r][v] = hn::ReorderWidenMulAccumulate(d32, av, w16[v], acc[r][v], unused);
@@ -129,66 +167,143 @@ HWY_INLINE void QGemmTile(const int16_t* HWY_RESTRICT a, int64_t kp, const int8_
   }
   for (int r = 0; r < R; ++r) {
     for (size_t v = 0; v < kVecs; ++v) {
-      const int64_t col = col0 + static_cast<int64_t>(v * kLanes);
-      if (col >= n) break;
-      auto f = hn::Mul(hn::ConvertTo(df, acc[r][v]), hn::LoadU(df, scale + col));
-      if (bias != nullptr) f = hn::Add(f, hn::LoadU(df, bias + col));
-      if (relu) f = hn::Max(f, hn::Zero(df));
-      float* yr = y + r * n + col;
-      if (col + static_cast<int64_t>(kLanes) <= n) {
+      const int64_t col = t.col0 + static_cast<int64_t>(v * kLanes);
+      if (col >= t.n) break;
+      auto f = hn::Mul(hn::ConvertTo(df, acc[r][v]), hn::LoadU(df, t.scale + col));
+      if (t.bias != nullptr) f = hn::Add(f, hn::LoadU(df, t.bias + col));
+      if (t.relu) f = hn::Max(f, hn::Zero(df));
+      float* yr = y + r * t.n + col;
+      if (col + static_cast<int64_t>(kLanes) <= t.n) {
         hn::StoreU(f, df, yr);
       } else {
         HWY_ALIGN float tmp[kLanes];
         hn::Store(f, df, tmp);
-        std::memcpy(yr, tmp, static_cast<size_t>(n - col) * sizeof(float));
+        std::memcpy(yr, tmp, static_cast<size_t>(t.n - col) * sizeof(float));
       }
     }
   }
 }
 #endif
 
-const char* TargetNameImpl() { return hwy::TargetName(HWY_TARGET); }
-
-void QGemmImpl(const int16_t* HWY_RESTRICT a, int64_t m, int64_t k, const int8_t* HWY_RESTRICT packed_w, int64_t n,
-               const float* HWY_RESTRICT scale, const float* HWY_RESTRICT bias, bool relu, int64_t block_begin,
-               int64_t block_end, float* HWY_RESTRICT y) {
-  const int64_t kp = QPaddedK(k);
-#if EDGEPIPE_QGEMM_SCALAR
-  const int64_t pairs = kp / 2;
-  for (int64_t row = 0; row < m; ++row) {
-    for (int64_t col = block_begin * kQBlock; col < std::min(n, block_end * kQBlock); ++col) {
-      const int64_t block = col / kQBlock, c = col % kQBlock;
-      const int8_t* wp = packed_w + block * kQBlock * kp;
-      int32_t acc = 0;
-      for (int64_t p = 0; p < pairs; ++p) {
-        acc += a[row * kp + 2 * p] * wp[p * 2 * kQBlock + 2 * c] + a[row * kp + 2 * p + 1] * wp[p * 2 * kQBlock + 2 * c + 1];
-      }
-      float f = static_cast<float>(acc) * scale[col] + (bias ? bias[col] : 0.0f);
-      y[row * n + col] = relu ? std::max(f, 0.0f) : f;
+#if EDGEPIPE_QGEMM_U8_AVX2
+// kU8Quads: a block's K quad is 64 bytes, columns 0-7 then 8-15, 4 bytes
+// (4 K rows) each; one broadcast of a row's 4 u8 activations meets both
+// halves. A 4-row tile keeps 8 accumulators + 2 weights + ones + broadcast
+// + 2 products in the 16 ymm registers.
+template <int R>
+HWY_INLINE void U8Tile(const uint8_t* HWY_RESTRICT a, const TileArgs& t, float* HWY_RESTRICT y) {
+  __m256i acc[R][2];
+  HWY_UNROLL(8)
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  const __m256i ones = _mm256_set1_epi16(1);
+  const int64_t quads = t.kp / 4;
+  const int8_t* HWY_RESTRICT wp = t.wp;
+  HWY_UNROLL(2)
+  for (int64_t q = 0; q < quads; ++q, wp += 4 * kQBlock) {
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + 32));
+    HWY_UNROLL(8)
+    for (int r = 0; r < R; ++r) {
+      int32_t quad;
+      std::memcpy(&quad, a + r * t.kp + 4 * q, sizeof(quad));
+      const __m256i av = _mm256_set1_epi32(quad);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(_mm256_maddubs_epi16(av, w0), ones));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(_mm256_maddubs_epi16(av, w1), ones));
     }
   }
-#else
+  const __m256i vzp = _mm256_set1_epi32(t.zp);
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < 2; ++v) {
+      const int64_t col = t.col0 + 8 * v;
+      if (col >= t.n) break;
+      const __m256i zsum = _mm256_mullo_epi32(vzp, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.colsum + col)));
+      __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc[r][v], zsum)), _mm256_loadu_ps(t.scale + col));
+      if (t.bias != nullptr) f = _mm256_add_ps(f, _mm256_loadu_ps(t.bias + col));
+      if (t.relu) f = _mm256_max_ps(f, _mm256_setzero_ps());
+      float* yr = y + r * t.n + col;
+      if (col + 8 <= t.n) {
+        _mm256_storeu_ps(yr, f);
+      } else {
+        alignas(32) float tmp[8];
+        _mm256_store_ps(tmp, f);
+        std::memcpy(yr, tmp, static_cast<size_t>(t.n - col) * sizeof(float));
+      }
+    }
+  }
+}
+#endif
+
+// One element, straight from the packed layout: the scalar targets, and
+// kU8Quads on targets without vpmaddubsw (reachable only when a test
+// switches targets after packing).
+void ScalarBlock(const void* a, int64_t m, QScheme scheme, const TileArgs& t, float* y) {
+  const int64_t group = scheme == QScheme::kU8Quads ? 4 : 2;
+  for (int64_t row = 0; row < m; ++row) {
+    for (int64_t c = 0; c < kQBlock && t.col0 + c < t.n; ++c) {
+      int32_t acc = 0;
+      for (int64_t i = 0; i < t.kp; ++i) {
+        const int32_t w = t.wp[(i / group) * group * kQBlock + c * group + i % group];
+        acc += scheme == QScheme::kU8Quads ? static_cast<const uint8_t*>(a)[row * t.kp + i] * w
+                                           : static_cast<const int16_t*>(a)[row * t.kp + i] * w;
+      }
+      if (scheme == QScheme::kU8Quads) acc -= t.zp * t.colsum[t.col0 + c];
+      y[row * t.n + t.col0 + c] = Epilogue(acc, t.col0 + c, t);
+    }
+  }
+}
+
+template <typename T, typename Tile4, typename TileN>
+HWY_INLINE void RowTiles(const T* HWY_RESTRICT a, int64_t m, const TileArgs& t, float* HWY_RESTRICT y, Tile4 tile4,
+                         TileN tile_n) {
+  int64_t row = 0;
+  for (; row + kTileRows <= m; row += kTileRows) tile4(a + row * t.kp, y + row * t.n);
+  if (row < m) tile_n(m - row, a + row * t.kp, y + row * t.n);
+}
+
+const char* TargetNameImpl() { return hwy::TargetName(HWY_TARGET); }
+
+void QGemmImpl(const void* HWY_RESTRICT a, int64_t m, QScheme scheme, const int8_t* HWY_RESTRICT packed,
+               const int32_t* HWY_RESTRICT colsum, int64_t kp, int64_t n, int32_t zp, const float* HWY_RESTRICT scale,
+               const float* HWY_RESTRICT bias, bool relu, int64_t block_begin, int64_t block_end,
+               float* HWY_RESTRICT y) {
   // Column blocks outside, rows inside: a block's weights (kp x 16 bytes,
   // 16 KiB at K = 1024) stay in L1 while every row passes over them, so the
   // weights leave memory once per call instead of once per kTileRows rows
   // (at batch 32 that was 8 passes over 1 MiB per layer: 2.5x slower).
   for (int64_t block = block_begin; block < block_end; ++block) {
-    const int64_t col0 = block * kQBlock;
-    const int8_t* wp = packed_w + col0 * kp;
-    int64_t row = 0;
-    for (; row + kTileRows <= m; row += kTileRows) {
-      QGemmTile<kTileRows>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n);
+    const TileArgs t{kp, n, block * kQBlock, packed + block * kQBlock * kp, colsum, zp, scale, bias, relu};
+#if EDGEPIPE_QGEMM_U8_AVX2
+    if (scheme == QScheme::kU8Quads) {
+      const auto* a8 = static_cast<const uint8_t*>(a);
+      RowTiles(
+          a8, m, t, y, [&](const uint8_t* ar, float* yr) { U8Tile<kTileRows>(ar, t, yr); },
+          [&](int64_t rows, const uint8_t* ar, float* yr) {
+            switch (rows) {
+              case 3: U8Tile<3>(ar, t, yr); break;
+              case 2: U8Tile<2>(ar, t, yr); break;
+              default: U8Tile<1>(ar, t, yr); break;
+            }
+          });
+      continue;
     }
-    switch (m - row) {
-      case 5: QGemmTile<5>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
-      case 4: QGemmTile<4>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
-      case 3: QGemmTile<3>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
-      case 2: QGemmTile<2>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
-      case 1: QGemmTile<1>(a + row * kp, kp, wp, n, col0, scale, bias, relu, y + row * n); break;
-      default: break;
-    }
-  }
 #endif
+#if !EDGEPIPE_QGEMM_SCALAR
+    if (scheme == QScheme::kS16Pairs) {
+      const auto* a16 = static_cast<const int16_t*>(a);
+      RowTiles(
+          a16, m, t, y, [&](const int16_t* ar, float* yr) { S16Tile<kTileRows>(ar, t, yr); },
+          [&](int64_t rows, const int16_t* ar, float* yr) {
+            switch (rows) {
+              case 3: S16Tile<3>(ar, t, yr); break;
+              case 2: S16Tile<2>(ar, t, yr); break;
+              default: S16Tile<1>(ar, t, yr); break;
+            }
+          });
+      continue;
+    }
+#endif
+    ScalarBlock(a, m, scheme, t, y);
+  }
 }
 
 }  // namespace edgepipe::nn::HWY_NAMESPACE
@@ -196,6 +311,7 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace edgepipe::nn {
+HWY_EXPORT(HasU8QuadsImpl);
 HWY_EXPORT(MinMaxImpl);
 HWY_EXPORT(QuantizeRowsImpl);
 HWY_EXPORT(QGemmImpl);
@@ -203,26 +319,10 @@ HWY_EXPORT(TargetNameImpl);
 
 const char* QGemmTargetName() { return HWY_DYNAMIC_DISPATCH(TargetNameImpl)(); }
 
-void PackQWeights(const int8_t* w, int64_t k, int64_t n, bool trans, int8_t* dst) {
-  const int64_t kp = QPaddedK(k), np = QPaddedN(n);
-  for (int64_t col0 = 0; col0 < np; col0 += kQBlock) {
-    int8_t* block = dst + col0 * kp;
-    for (int64_t row = 0; row < kp; ++row) {
-      for (int64_t c = 0; c < kQBlock; ++c) {
-        const int64_t col = col0 + c;
-        const int8_t v = row < k && col < n ? (trans ? w[col * k + row] : w[row * n + col]) : int8_t{0};
-        block[(row / 2) * 2 * kQBlock + 2 * c + (row % 2)] = v;
-      }
-    }
-  }
-}
-
-uint8_t QuantizeU8(float x, DynamicQuantParams p) {
-  if (!(p.scale > 0)) return p.zero_point;
-  float v = std::nearbyint(x / p.scale) + static_cast<float>(p.zero_point);
-  if (!(v >= 0.0f)) v = 0.0f;  // also NaN
-  if (v > 255.0f) v = 255.0f;
-  return static_cast<uint8_t>(v);
+QScheme ChooseQScheme(const int8_t* w, int64_t count) {
+  if (!HWY_DYNAMIC_DISPATCH(HasU8QuadsImpl)()) return QScheme::kS16Pairs;
+  const bool fits = std::all_of(w, w + count, [](int8_t v) { return v >= -kQU8MaxAbsWeight && v <= kQU8MaxAbsWeight; });
+  return fits ? QScheme::kU8Quads : QScheme::kS16Pairs;
 }
 
 DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count) {
@@ -239,40 +339,27 @@ DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count) {
   return p;
 }
 
-void QuantizeRowsS16(const float* x, int64_t m, int64_t k, DynamicQuantParams p, int16_t* dst) {
-  HWY_DYNAMIC_DISPATCH(QuantizeRowsImpl)(x, m, k, p.scale, p.zero_point, dst);
+void QuantizeActivations(const float* x, int64_t m, const QPackedWeights& w, DynamicQuantParams p, void* dst) {
+  HWY_DYNAMIC_DISPATCH(QuantizeRowsImpl)(x, m, w.k, w.padded_k, p.scale, p.zero_point,
+                                         w.scheme == QScheme::kU8Quads, dst);
 }
 
-void QGemm(const int16_t* a, int64_t m, int64_t k, const int8_t* packed_w, int64_t n, const float* scale,
+void QGemm(const void* a, int64_t m, const QPackedWeights& w, DynamicQuantParams p, const float* scale,
            const float* bias, bool relu, float* y, int threads) {
-  const int64_t blocks = QPaddedN(n) / kQBlock;
-  const int64_t macs = m * QPaddedK(k) * QPaddedN(n);
+  const int64_t blocks = w.padded_n / kQBlock;
+  const int64_t macs = m * w.padded_k * w.padded_n;
   const int64_t tasks = threads > 1 && macs >= kQGemmParallelMinMacs ? std::min<int64_t>(threads, blocks) : 1;
   auto* impl = HWY_DYNAMIC_DISPATCH(QGemmImpl);
+  const int32_t* colsum = w.column_sums.empty() ? nullptr : w.column_sums.data();
+  auto run = [&](int64_t begin, int64_t end) {
+    impl(a, m, w.scheme, w.bytes.data(), colsum, w.padded_k, w.n, p.zero_point, scale, bias, relu, begin, end, y);
+  };
   if (tasks == 1) {
-    impl(a, m, k, packed_w, n, scale, bias, relu, 0, blocks, y);
+    run(0, blocks);
     return;
   }
   // Whole column blocks per task: tasks write disjoint columns of y.
-  ParallelFor(tasks, [&](int64_t task) {
-    impl(a, m, k, packed_w, n, scale, bias, relu, blocks * task / tasks, blocks * (task + 1) / tasks, y);
-  });
-}
-
-void QGemmReference(const float* x, int64_t m, int64_t k, const int8_t* w, int64_t n, const float* w_scale,
-                    const float* bias, bool relu, float* y) {
-  const DynamicQuantParams p = ComputeDynamicQuantParams(x, m * k);
-  for (int64_t row = 0; row < m; ++row) {
-    for (int64_t col = 0; col < n; ++col) {
-      int32_t acc = 0;
-      for (int64_t i = 0; i < k; ++i) {
-        acc += (static_cast<int32_t>(QuantizeU8(x[row * k + i], p)) - p.zero_point) * w[i * n + col];
-      }
-      float f = static_cast<float>(acc) * (p.scale * w_scale[col]);
-      if (bias != nullptr) f += bias[col];
-      y[row * n + col] = relu ? std::max(f, 0.0f) : f;
-    }
-  }
+  ParallelFor(tasks, [&](int64_t task) { run(blocks * task / tasks, blocks * (task + 1) / tasks); });
 }
 
 }  // namespace edgepipe::nn

@@ -125,14 +125,21 @@ TEST_F(CliTest, QuantizeAndInspectModel) {
   }
   r = Run("quantize t.onnx --mode dynamic --out t8.onnx");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("quantized 2 layer(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("quantized 2 layer(s) (dynamic INT8, per-channel s8 weights in [-63, 63])"), std::string::npos)
+      << r.out;
+  r = Run("quantize t.onnx --mode dynamic --full-range --out t8full.onnx");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("weights in [-127, 127]"), std::string::npos) << r.out;
+  r = Run("inspect-model t8full.onnx");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("values in [-127, 127]"), std::string::npos) << r.out;
 
   r = Run("inspect-model t8.onnx");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* want : {"t8.onnx: graph", "13 nodes, 2 quantized layer(s)", "input f32 [?,128]",
                            "parameters: 9424 bytes", "s8           8832 bytes in 2 tensor(s)",
                            "s8 per-channel (axis 1): 64 scales in [", "s8 per-channel (axis 1): 10 scales in [",
-                           "zero point 0 (omitted)", "values in [-127, 127]",
+                           "zero point 0 (omitted)", "values in [-63, 63]",
                            "u8 per-tensor, dynamic: scale and zero point computed from each batch",
                            "MatMulInteger, 8.0 KiB of parameters (quantized layer 0)", "s8 [128,64] const"}) {
     EXPECT_NE(r.out.find(want), std::string::npos) << "missing '" << want << "' in:\n" << r.out;

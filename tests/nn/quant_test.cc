@@ -1,4 +1,4 @@
-// Dynamic INT8: the fast kernel against its scalar oracle, the quantize
+// Dynamic INT8 (the kernel itself is in qgemm_test.cc): the quantize
 // pass and the fusion against the unfused ONNX ops (reference kernels),
 // the FP32 model, the ONNX round trip and what the file holds, and the
 // model summary (inspect-model) of quantized graphs.
@@ -15,7 +15,6 @@
 #include "edgepipe/nn/passes.h"
 #include "edgepipe/nn/quantize_dynamic.h"
 #include "edgepipe/nn/shape_inference.h"
-#include "nn/qgemm.h"
 #include "nn_test_util.h"
 
 namespace edgepipe::nn {
@@ -41,72 +40,6 @@ double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
   double ab = 0, aa = 0, bb = 0;
   for (size_t i = 0; i < a.size(); ++i) ab += double(a[i]) * b[i], aa += double(a[i]) * a[i], bb += double(b[i]) * b[i];
   return ab / std::sqrt(aa * bb + 1e-30);
-}
-
-TEST(QGemmTest, MatchesScalarOracleAcrossSizes) {
-  for (int64_t m : {1, 2, 3, 4, 5, 7, 8, 32, 33}) {
-    for (int64_t k : {1, 2, 7, 8, 31, 32, 33, 127, 128, 129}) {
-      for (int64_t n : {1, 7, 8, 15, 16, 17, 33, 64}) {
-        const uint32_t seed = static_cast<uint32_t>(m * 1000003 + k * 1009 + n);
-        std::mt19937 rng(seed);
-        std::uniform_real_distribution<float> dist(-3.0f, 2.0f);
-        std::uniform_int_distribution<int> wdist(-127, 127);
-        std::vector<float> x(m * k), ws(QPaddedN(n), 0.0f), bias(QPaddedN(n), 0.0f);
-        std::vector<int8_t> w(k * n);
-        for (float& v : x) v = dist(rng);
-        for (int8_t& v : w) v = static_cast<int8_t>(wdist(rng));
-        for (int64_t c = 0; c < n; ++c) ws[c] = 0.001f * (1 + c % 5), bias[c] = dist(rng);
-        const bool relu = (seed % 2) == 0;
-        std::vector<float> want(m * n), got(m * n, -1.0f);
-        QGemmReference(x.data(), m, k, w.data(), n, ws.data(), bias.data(), relu, want.data());
-        std::vector<int8_t> packed(QPackedBytes(k, n));
-        PackQWeights(w.data(), k, n, false, packed.data());
-        std::vector<int16_t> a(m * QPaddedK(k));
-        const DynamicQuantParams p = ComputeDynamicQuantParams(x.data(), m * k);
-        QuantizeRowsS16(x.data(), m, k, p, a.data());
-        std::vector<float> scale(QPaddedN(n), 0.0f);
-        for (int64_t c = 0; c < n; ++c) scale[c] = p.scale * ws[c];
-        QGemm(a.data(), m, k, packed.data(), n, scale.data(), bias.data(), relu, got.data());
-        for (int64_t i = 0; i < m * n; ++i) {
-          ASSERT_EQ(got[i], want[i]) << "m=" << m << " k=" << k << " n=" << n << " i=" << i << " seed=" << seed;
-        }
-      }
-    }
-  }
-}
-
-TEST(QGemmTest, ExtremeValuesDoNotSaturate) {
-  // 255 * 127 pairs over a long K: the sum vpmaddubsw would saturate.
-  const int64_t m = 2, k = 1025, n = 17;
-  std::vector<float> x(m * k, 1.0f);
-  x[0] = 0.0f;  // min 0, max 1: scale 1/255, zero point 0, every other q = 255
-  std::vector<int8_t> w(k * n);
-  for (int64_t i = 0; i < k * n; ++i) w[i] = (i % 3 == 0) ? -127 : 127;
-  std::vector<float> ws(QPaddedN(n), 1.0f), want(m * n), got(m * n);
-  QGemmReference(x.data(), m, k, w.data(), n, ws.data(), nullptr, false, want.data());
-  std::vector<int8_t> packed(QPackedBytes(k, n));
-  PackQWeights(w.data(), k, n, false, packed.data());
-  std::vector<int16_t> a(m * QPaddedK(k));
-  const DynamicQuantParams p = ComputeDynamicQuantParams(x.data(), m * k);
-  EXPECT_EQ(p.zero_point, 0);
-  QuantizeRowsS16(x.data(), m, k, p, a.data());
-  std::vector<float> scale(QPaddedN(n), p.scale);
-  QGemm(a.data(), m, k, packed.data(), n, scale.data(), nullptr, false, got.data());
-  for (int64_t i = 0; i < m * n; ++i) ASSERT_EQ(got[i], want[i]) << i;
-}
-
-TEST(QGemmTest, DynamicQuantParamsFollowOnnx) {
-  const float x[] = {-1.0f, 0.0f, 1.0f, 2.0f};
-  const DynamicQuantParams p = ComputeDynamicQuantParams(x, 4);
-  EXPECT_FLOAT_EQ(p.scale, 3.0f / 255.0f);
-  EXPECT_EQ(p.zero_point, 85);  // round(1 / (3/255))
-  EXPECT_EQ(QuantizeU8(2.0f, p), 255);
-  EXPECT_EQ(QuantizeU8(-1.0f, p), 0);
-  const float zeros[] = {0.0f, 0.0f};
-  EXPECT_EQ(ComputeDynamicQuantParams(zeros, 2).scale, 0.0f);
-  const float pos[] = {1.0f, 3.0f};  // min clamps to 0: zero point 0
-  EXPECT_EQ(ComputeDynamicQuantParams(pos, 2).zero_point, 0);
-  EXPECT_EQ(QuantizeU8(NAN, p), 0);  // no UB, saturates
 }
 
 // Gemm(transB) -> Relu -> MatMul: both forms the quantizer handles.
