@@ -11,6 +11,7 @@
 
 #include "edgepipe/nn/executor.h"
 #include "edgepipe/nn/onnx.h"
+#include "nn/gemm_direct.h"
 #include "nn/qgemm.h"
 
 namespace edgepipe::nn {
@@ -54,8 +55,24 @@ void BM_Gemm(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * n * k * 4);
 }
 BENCHMARK(BM_Gemm)
-    ->ArgsProduct({{1, 4}, {64, 128, 256, 512, 1024}, {10, 64, 256, 1024}, {1, 0}})
+    ->ArgsProduct({{1, 4, 32}, {64, 128, 256, 512, 1024}, {10, 64, 256, 1024}, {1, 0}})
     ->ArgNames({"M", "K", "N", "direct"});
+
+// The direct FP32 GEMM kernel alone (B packed once, row tiles). args: M, K, N.
+void BM_GemmPacked(benchmark::State& state) {
+  const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  const Tensor a = Random({m, k}, 3), b = Random({n, k}, 1), bias = Random({PaddedN(n)}, 2);
+  std::vector<float> packed(static_cast<size_t>(k * PaddedN(n))), y(static_cast<size_t>(m * n));
+  PackGemmPanels(b.data_as<float>(), k, n, /*trans_b=*/true, 1.0f, packed.data());
+  for (auto _ : state) {
+    GemmPacked(a.data_as<float>(), m, k, packed.data(), n, bias.data_as<float>(), true, 0.0f, INFINITY, y.data());
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * m * n * k);
+}
+BENCHMARK(BM_GemmPacked)
+    ->ArgsProduct({{1, 4, 32}, {128, 1024}, {10, 64, 1024}})
+    ->ArgNames({"M", "K", "N"});
 
 // The fused INT8 GEMM alone (quantize + GEMM + epilogue). args: M, K, N,
 // u8 (1: 7-bit weights in the kU8Quads scheme; 0: full-range kS16Pairs).

@@ -14,11 +14,15 @@
 namespace edgepipe::nn {
 namespace {
 
-// Largest GEMM (M*N*K multiply-adds) the direct kernel takes; above it
-// oneDNN's packed matmul wins. Measured with bench/nn (M=1, 1 thread):
-// direct 0.26-0.7 us vs oneDNN 1.4-1.7 us up to 128x64, even at 256x256
-// (7.3 vs 8.0 us), oneDNN ahead from 512x1024 (62 vs 96 us); docs/nn.md.
+// Where the direct kernel is preferred over oneDNN (docs/nn.md "Kernel
+// choice", measured with bench/nn BM_Gemm, 1 thread): every GEMM of at
+// most kDirectGemmMaxMacs multiply-adds (oneDNN's ~1.3 us per call
+// dominates: 0.26-0.7 us vs 1.4-1.7 us up to 128x64), and every GEMM of at
+// least kDirectGemmMinRows rows (the row tiles beat oneDNN 2.6's AVX2
+// sgemm). A single large row stays with oneDNN, whose GEMV streams the
+// weights faster (1x1024x1024: 110 vs 192 us).
 constexpr int64_t kDirectGemmMaxMacs = int64_t{1} << 16;
+constexpr int64_t kDirectGemmMinRows = 2;
 
 struct Activation {
   bool any = false;
@@ -56,17 +60,18 @@ std::vector<int64_t> BroadcastStrides(const Shape& shape, const Shape& out) {
 }
 
 // Gemm and MatMul, any shapes: packs B (with alpha) once when constant, per
-// call otherwise. `small_only` declines shapes oneDNN runs faster.
+// call otherwise. `preferred_only` declines shapes oneDNN runs faster.
 class DirectGemmKernel final : public Kernel {
  public:
-  explicit DirectGemmKernel(bool small_only) : small_only_(small_only) {}
-  const char* name() const override { return small_only_ ? "direct_gemm_small" : "direct_gemm"; }
+  explicit DirectGemmKernel(bool preferred_only) : preferred_only_(preferred_only) {}
+  const char* name() const override { return preferred_only_ ? "direct_gemm" : "direct_gemm_fallback"; }
 
   Status Prepare(KernelPrepareContext* ctx) override {
     const Node& node = *ctx->node;
     const KernelTensor& a = ctx->inputs[0];
     const KernelTensor& b = ctx->inputs[1];
     ASSIGN_OR_RETURN(act_, GetActivation(node));
+    threads_ = ctx->threads;
     const Shape& out = ctx->outputs[0].shape;
     batches_.clear();
     if (node.op == "Gemm") {
@@ -111,8 +116,9 @@ class DirectGemmKernel final : public Kernel {
     }
     const int64_t macs = m_ * n_ * k_ * static_cast<int64_t>(batches_.size());
     const bool constant_b = b.constant != nullptr;
-    if (small_only_ && (!constant_b || macs > kDirectGemmMaxMacs || batches_.size() != 1)) {
-      return Status::NotSupported(NodeContext(node) + "not a small GEMM with constant weights");
+    if (preferred_only_ &&
+        (!constant_b || batches_.size() != 1 || (macs > kDirectGemmMaxMacs && m_ < kDirectGemmMinRows))) {
+      return Status::NotSupported(NodeContext(node) + "oneDNN is faster here (one large row, or non-constant B)");
     }
     np_ = PaddedN(n_);
     packed_.assign(static_cast<size_t>(k_ * np_ * (constant_b ? batches_.size() : 1)), 0.0f);
@@ -137,13 +143,17 @@ class DirectGemmKernel final : public Kernel {
       const Batch& batch = batches_[bi];
       const float* packed = packed_.data() + (constant_b_ ? bi * k_ * np_ : 0);
       if (!constant_b_) Pack(b + batch.b, packed_.data());
+      const float* bias = bias_.empty() ? nullptr : bias_.data();
+      if (!trans_a_ && !c_rows_) {  // the common case: all rows at once, in register tiles
+        GemmPacked(a + batch.a, m_, k_, packed, n_, bias, act_.any, act_.lo, act_.hi, y + batch.y, threads_);
+        continue;
+      }
       for (int64_t i = 0; i < m_; ++i) {
         const float* a_row = a + batch.a + i * k_;
         if (trans_a_) {
           for (int64_t kk = 0; kk < k_; ++kk) a_row_[kk] = a[kk * m_ + i];
           a_row = a_row_.data();
         }
-        const float* bias = bias_.empty() ? nullptr : bias_.data();
         GemmRowPacked(a_row, k_, packed, n_, bias, row_.data());
         float* dst = y + batch.y + i * n_;
         if (c_rows_) {
@@ -165,7 +175,8 @@ class DirectGemmKernel final : public Kernel {
   };
   void Pack(const float* b, float* dst) const { PackGemmPanels(b, k_, n_, trans_b_, alpha_, dst); }
 
-  bool small_only_;
+  bool preferred_only_;
+  int threads_ = 1;
   int64_t m_ = 0, k_ = 0, n_ = 0, np_ = 0;
   bool trans_a_ = false, trans_b_ = false, constant_b_ = false, c_rows_ = false;
   float alpha_ = 1;
@@ -373,7 +384,7 @@ template <typename K>
 std::unique_ptr<Kernel> Make() {
   return std::make_unique<K>();
 }
-std::unique_ptr<Kernel> MakeSmallGemm() { return std::make_unique<DirectGemmKernel>(true); }
+std::unique_ptr<Kernel> MakePreferredGemm() { return std::make_unique<DirectGemmKernel>(true); }
 std::unique_ptr<Kernel> MakeGemm() { return std::make_unique<DirectGemmKernel>(false); }
 
 }  // namespace
@@ -381,7 +392,7 @@ std::unique_ptr<Kernel> MakeGemm() { return std::make_unique<DirectGemmKernel>(f
 void RegisterDirectFp32Kernels(KernelRegistry* registry) {
   const std::vector<DType> f32 = {DType::kF32};
   for (const char* op : {"Gemm", "MatMul"}) {
-    registry->Register({op, {DType::kF32, DType::kF32}, 20, &MakeSmallGemm});  // before oneDNN
+    registry->Register({op, {DType::kF32, DType::kF32}, 20, &MakePreferredGemm});  // before oneDNN
     registry->Register({op, {DType::kF32, DType::kF32}, 0, &MakeGemm});        // after: any shape
   }
   for (const char* op : {"Add", "Sub", "Mul", "Div"}) registry->Register({op, {DType::kF32, DType::kF32}, 0, &Make<DirectBinaryKernel>});
