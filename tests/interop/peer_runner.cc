@@ -1,49 +1,16 @@
 #include "interop/peer_runner.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 
-extern char** environ;
+#include "edgepipe/core/subprocess.h"
 
 namespace edgepipe::testing {
 namespace {
-
-std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
-
-std::string NodeBinary() {
-  const char* node = std::getenv("EDGEPIPE_NODE");
-  return node != nullptr && node[0] != '\0' ? node : "node";
-}
-
-// Closes a file descriptor once, on scope exit unless released.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { Close(); }
-  int get() const { return fd_; }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 struct Availability {
   bool available = false;
@@ -63,7 +30,7 @@ const Availability& CheckPeersOnce() {
     Result<std::string> check = RunPeer({"check_peers.mjs"}, 120);
     if (!check.ok()) {
       result.reason = "reference engines unavailable (" + check.status().ToString() +
-                      "); see docs/interop.md";
+                      "); install Node.js 20+ (or set EDGEPIPE_NODE) and see docs/interop.md";
       return;
     }
     result.available = true;
@@ -143,92 +110,24 @@ bool PeersRequired() {
   return v != nullptr && v[0] != '\0' && std::strcmp(v, "0") != 0;
 }
 
+Result<std::string> RunProcess(const std::vector<std::string>& argv, int timeout_seconds) {
+  SubprocessOptions options;
+  options.timeout_seconds = timeout_seconds;
+  return RunSubprocessForOutput(argv, options);
+}
+
+std::string NodeBinary() {
+  const char* node = std::getenv("EDGEPIPE_NODE");
+  return node != nullptr && node[0] != '\0' ? node : "node";
+}
+
 Result<std::string> RunPeer(const std::vector<std::string>& args, int timeout_seconds) {
   if (args.empty() || args[0].empty() || args[0].find('/') != std::string::npos) {
     return Status::InvalidArgument("RunPeer: args[0] must be a script name in tests/interop/peers");
   }
-  const std::string node = NodeBinary();
-  std::vector<std::string> argv_storage = {node, SourceDir() + "/tests/interop/peers/" + args[0]};
-  argv_storage.insert(argv_storage.end(), args.begin() + 1, args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return Status::IOError(Errno("pipe2"));
-  Fd out_read(out_pipe[0]);
-  Fd out_write(out_pipe[1]);
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) return Status::IOError(Errno("pipe2"));
-  Fd err_read(err_pipe[0]);
-  Fd err_write(err_pipe[1]);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
-  pid_t pid = -1;
-  const int spawn_rc = posix_spawnp(&pid, node.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  out_write.Close();
-  err_write.Close();
-  if (spawn_rc != 0) {
-    return Status::IOError("cannot run '" + node + "': " + std::strerror(spawn_rc) +
-                           " (install Node.js 20+ or set EDGEPIPE_NODE)");
-  }
-
-  // Read both pipes together: a child blocked on a full stderr pipe while we
-  // wait on stdout would never finish.
-  std::string out;
-  std::string err;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-  bool timed_out = false;
-  std::array<char, 65536> buf;
-  while (out_read.get() >= 0 || err_read.get() >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd fds[2] = {{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
-    const int n = poll(fds, 2, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      timed_out = true;  // cannot wait any more: stop the child below
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      Fd& fd = i == 0 ? out_read : err_read;
-      const ssize_t got = ::read(fd.get(), buf.data(), buf.size());
-      if (got > 0) {
-        (i == 0 ? out : err).append(buf.data(), static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        fd.Close();
-      }
-    }
-  }
-  if (timed_out) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Status::IOError(Errno("waitpid"));
-  }
-  const std::string what = "peer " + args[0];
-  if (timed_out) {
-    return Status::IOError(what + " timed out after " + std::to_string(timeout_seconds) +
-                           " s; stderr: " + err);
-  }
-  if (WIFSIGNALED(status)) {
-    return Status::IOError(what + " killed by signal " + std::to_string(WTERMSIG(status)) +
-                           "; stderr: " + err);
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Status::IOError(what + " exited with status " + std::to_string(WEXITSTATUS(status)) +
-                           ": " + err);
-  }
-  return out;
+  std::vector<std::string> argv = {NodeBinary(), SourceDir() + "/tests/interop/peers/" + args[0]};
+  argv.insert(argv.end(), args.begin() + 1, args.end());
+  return RunProcess(argv, timeout_seconds);
 }
 
 Result<CanonicalTable> ParseCanonical(std::string_view text) {

@@ -27,10 +27,17 @@ std::string PeersMissingReason();
 // then missing peers fail a test instead of skipping it.
 bool PeersRequired();
 
-// Runs `node <repo>/tests/interop/peers/<args[0]> args[1..]` and returns its
-// stdout. A non-zero exit, a signal, or a run longer than `timeout_seconds`
-// is IOError carrying the script's stderr. args[0] must be a bare script name
-// ("parquet_dump.mjs"). The node binary is $EDGEPIPE_NODE, else `node` on PATH.
+// Runs argv (argv[0] searched on PATH) and returns its stdout. A failed
+// start, a non-zero exit, a signal, or a run longer than `timeout_seconds`
+// (which kills its process group) is IOError naming the command line, with
+// the tail of its stderr (edgepipe/core/subprocess.h).
+Result<std::string> RunProcess(const std::vector<std::string>& argv, int timeout_seconds = 600);
+
+// The node binary: $EDGEPIPE_NODE, else `node` on PATH.
+std::string NodeBinary();
+
+// RunProcess of `node <repo>/tests/interop/peers/<args[0]> args[1..]`.
+// args[0] must be a bare script name ("parquet_dump.mjs"): else InvalidArgument.
 Result<std::string> RunPeer(const std::vector<std::string>& args, int timeout_seconds = 600);
 
 // A canonical dump (docs/interop.md), cells kept as their text.

@@ -1,21 +1,23 @@
 #pragma once
 // Reference engines for the nn interop tests: ONNX Runtime (onnxruntime-node,
 // tests/nn/peers/ort_run.mjs) and PyTorch (scripts/models/export.py, Debian's
-// python3-torch). A generalisation of tests/interop/peer_runner.h, whose
-// RunPeer only runs scripts in tests/interop/peers.
+// python3-torch). Processes run through tests/interop/peer_runner.h, whose
+// RunProcess, SourceDir and PeersRequired these tests share.
 
 #include <string>
 #include <vector>
 
 #include "edgepipe/core/status.h"
+#include "interop/peer_runner.h"
 
 namespace edgepipe::nn::testing {
 
-// Runs argv[0] (searched on PATH) with its stdout/stderr captured; a
-// non-zero exit, a signal or a timeout is IOError with the stderr tail.
-Result<std::string> RunProcess(const std::vector<std::string>& argv, int timeout_seconds = 600);
+// RunProcess(argv, timeout_seconds): argv[0] (searched on PATH) with its
+// stdout returned; a non-zero exit, a signal or a timeout is IOError naming
+// the command, with the stderr tail.
+using ::edgepipe::testing::RunProcess;
+using ::edgepipe::testing::SourceDir;  // $EDGEPIPE_SOURCE_DIR or the configure-time source dir
 
-std::string SourceDir();  // $EDGEPIPE_SOURCE_DIR or the configure-time source dir
 std::string ScratchDir();  // a fresh directory for this process's files
 
 // node + onnxruntime-node load, and /usr/bin/python3 imports torch,
