@@ -14,14 +14,16 @@
 namespace edgepipe::nn {
 namespace {
 
-// Where the direct kernel is preferred over oneDNN (docs/nn.md "Kernel
-// choice", measured with bench/nn BM_Gemm, 1 thread): every GEMM of at
-// most kDirectGemmMaxMacs multiply-adds (oneDNN's ~1.3 us per call
-// dominates: 0.26-0.7 us vs 1.4-1.7 us up to 128x64), and every GEMM of at
-// least kDirectGemmMinRows rows (the row tiles beat oneDNN 2.6's AVX2
-// sgemm). A single large row stays with oneDNN, whose GEMV streams the
-// weights faster (1x1024x1024: 110 vs 192 us).
-constexpr int64_t kDirectGemmMaxMacs = int64_t{1} << 16;
+// Where the direct kernel is preferred over oneDNN 2.6 (docs/nn.md "Kernel
+// choice", bench/nn BM_Gemm, 1 thread): a single row up to
+// kDirectGemmMaxMacs multiply-adds (oneDNN's ~1 us per call dominates:
+// 0.13-0.7 us vs 0.9-1.7 us), and every GEMM of at least
+// kDirectGemmMinRows rows (the row tiles win 31 of 40 shapes at 4 and 32
+// rows, by up to 2.3x where oneDNN's plain-layout sgemm meets a 4 KiB row
+// stride at N = 1024; they lose by up to 22% at 32 rows, N 64-256, K >= 256).
+// A single large row stays with oneDNN, whose GEMV streams the weights
+// faster (1x512x64: 2.3 vs 2.8 us).
+constexpr int64_t kDirectGemmMaxMacs = int64_t{1} << 14;
 constexpr int64_t kDirectGemmMinRows = 2;
 
 struct Activation {
