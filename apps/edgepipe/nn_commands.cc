@@ -6,12 +6,10 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -20,14 +18,13 @@
 #include <random>
 
 #include "apps/edgepipe/commands.h"
+#include "edgepipe/core/subprocess.h"
 #include "edgepipe/nn/executor.h"
 #include "edgepipe/nn/model_summary.h"
 #include "edgepipe/nn/npy.h"
 #include "edgepipe/nn/onnx.h"
 #include "edgepipe/nn/passes.h"
 #include "edgepipe/nn/quantize_dynamic.h"
-
-extern char** environ;
 
 namespace edgepipe::cli {
 namespace {
@@ -64,30 +61,33 @@ Result<std::string> FindExportScript(const std::string& explicit_path) {
   return Status::NotFound("cannot find scripts/models/export.py; set EDGEPIPE_SOURCE_DIR to the repository or pass --script");
 }
 
+// export.py talks to the user: its stderr lines are passed on as they
+// arrive (torch's warnings, the missing-package hint), its stdout after it
+// exits. Exit code 3 is its "PyTorch missing" signal.
 Status RunPython(const std::vector<std::string>& args) {
   const char* py_env = std::getenv("EDGEPIPE_PYTHON");
   const std::string python = py_env && *py_env ? py_env : "/usr/bin/python3";
-  std::vector<std::string> storage = {python};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
-  if (rc != 0) {
-    return Status::NotFound("cannot run " + python + ": " + std::strerror(rc) +
+  std::vector<std::string> argv = {python};
+  argv.insert(argv.end(), args.begin(), args.end());
+  SubprocessOptions options;
+  options.own_process_group = false;  // Ctrl-C stops the export too
+  options.on_stderr_line = [](std::string_view line) {
+    fmt::print(stderr, "{}\n", line);
+    return true;
+  };
+  ASSIGN_OR_RETURN(SubprocessResult run, RunSubprocess(argv, options));
+  if (run.spawn_error != 0) {
+    return Status::NotFound("cannot run " + python + ": " + std::strerror(run.spawn_error) +
                             " (install the Debian packages python3 python3-torch python3-torchvision python3-onnx)");
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Status::IOError(std::string("waitpid: ") + std::strerror(errno));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::OK();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
+  std::fwrite(run.stdout_text.data(), 1, run.stdout_text.size(), stdout);
+  std::fflush(stdout);
+  if (run.exit_code == 0) return Status::OK();
+  if (run.exit_code == 3) {
     return Status::NotFound("the model export needs PyTorch (see the message above for the Debian package)");
   }
   return Status::IOError("model export failed (" + python + " exited with status " +
-                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) + ")");
+                         std::to_string(run.term_signal != 0 ? 128 + run.term_signal : run.exit_code) + ")");
 }
 
 Result<nn::Tensor> RandomInput(const nn::Value& input, int64_t batch, uint64_t seed) {

@@ -120,8 +120,10 @@ int Spawn(const SubprocessOptions& options, SpawnArgs* args, int out_fd, int err
     posix_spawn_file_actions_addchdir_np(&actions, options.working_dir.c_str());
   }
   // Own process group, so a timeout kills the child and anything it started.
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  if (options.own_process_group) {
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  }
   char** envp = args->envp.empty() ? environ : args->envp.data();
   const int err = ::posix_spawnp(pid, args->argv[0], &actions, &attr, args->argv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
@@ -138,7 +140,7 @@ Status DrainPipes(pid_t pid, const SubprocessOptions& options, const Stopwatch& 
     const double left = options.timeout_seconds - clock.Seconds();
     if (left <= 0) {
       run->timed_out = true;
-      ::kill(-pid, SIGKILL);
+      ::kill(options.own_process_group ? -pid : pid, SIGKILL);
       return Status::OK();
     }
     pollfd fds[2];
@@ -149,7 +151,7 @@ Status DrainPipes(pid_t pid, const SubprocessOptions& options, const Stopwatch& 
     if (ready < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
-      ::kill(-pid, SIGKILL);
+      ::kill(options.own_process_group ? -pid : pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
       return Status::IOError("poll: " + ErrnoText(err));
     }
@@ -186,7 +188,7 @@ Status WaitForExit(pid_t pid, const SubprocessOptions& options, const Stopwatch&
     if (done == 0) {
       if (clock.Seconds() >= options.timeout_seconds) {
         run->timed_out = true;
-        ::kill(-pid, SIGKILL);
+        ::kill(options.own_process_group ? -pid : pid, SIGKILL);
       } else {
         ::usleep(2000);
       }

@@ -16,6 +16,7 @@
 #include "compute/group_by_test_util.h"
 #include "edgepipe/compute/group_by.h"
 #include "edgepipe/core/parallel.h"
+#include "edgepipe/core/subprocess.h"
 
 namespace edgepipe::compute {
 namespace {
@@ -50,8 +51,8 @@ for idx, row in g.iterrows():
 )PY";
 
 bool PandasAvailable() {
-  const std::string cmd = std::string(kPython) + " -c 'import pandas' >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
+  auto run = RunSubprocess({kPython, "-c", "import pandas"});
+  return run.ok() && run->ok();
 }
 
 std::string TempDir() {
@@ -90,7 +91,6 @@ void RunDifferential(uint64_t seed, int64_t rows, const std::vector<std::string>
   const std::string dir = TempDir();
   const std::string csv_path = dir + "/input.csv";
   const std::string py_path = dir + "/agg.py";
-  const std::string out_path = dir + "/out.tsv";
   {
     std::ofstream py(py_path);
     py << kScript;
@@ -113,8 +113,8 @@ void RunDifferential(uint64_t seed, int64_t rows, const std::vector<std::string>
   }
   std::string key_arg;
   for (const auto& k : keys) key_arg += (key_arg.empty() ? "" : ",") + k;
-  const std::string cmd = std::string(kPython) + " " + py_path + " " + csv_path + " " + key_arg + " > " + out_path;
-  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  auto printed = RunSubprocessForOutput({kPython, py_path, csv_path, key_arg});
+  ASSERT_TRUE(printed.ok()) << printed.status().ToString();
 
   const std::vector<std::string> vals = {"v_f64", "v_f32", "v_i32"};
   const std::vector<AggKind> kinds = {AggKind::kCount, AggKind::kSum,   AggKind::kMean, AggKind::kMin,
@@ -137,7 +137,7 @@ void RunDifferential(uint64_t seed, int64_t rows, const std::vector<std::string>
     row_of[key] = r;
   }
 
-  std::ifstream in(out_path);
+  std::istringstream in(*printed);
   std::string line;
   int64_t lines = 0;
   while (std::getline(in, line)) {
@@ -171,7 +171,6 @@ void RunDifferential(uint64_t seed, int64_t rows, const std::vector<std::string>
   EXPECT_EQ(lines, out->num_rows()) << "group counts differ";
   std::remove(csv_path.c_str());
   std::remove(py_path.c_str());
-  std::remove(out_path.c_str());
   std::remove(dir.c_str());
 }
 

@@ -6,12 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <filesystem>
 #include <map>
-#include <sstream>
 #include <string>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -30,24 +29,12 @@ std::string TempDir() {
 }
 
 Result<nlohmann::json> RunPolars(const std::string& csv, const std::string& every, const std::string& offset,
-                                 const std::string& period, const std::string& dir) {
-  const char* node_env = std::getenv("EDGEPIPE_NODE");
-  const std::string node = node_env != nullptr && *node_env ? node_env : "node";
-  const std::string out = dir + "/polars.json";
-  const std::string cmd = node + " " + testing::SourceDir() + "/tests/compute/peers/window_polars.mjs " + csv +
-                          " timestamp_ns sensor_id " + every + " " + offset + " " + period + " > " + out +
-                          " 2> " + dir + "/polars.err";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(out);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (rc != 0) {
-    std::ifstream err(dir + "/polars.err");
-    std::stringstream e;
-    e << err.rdbuf();
-    return Status::IOError("window_polars.mjs failed (" + std::to_string(rc) + "): " + e.str());
-  }
-  auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+                                 const std::string& period) {
+  ASSIGN_OR_RETURN(std::string text,
+                   testing::RunProcess({testing::NodeBinary(),
+                                        testing::SourceDir() + "/tests/compute/peers/window_polars.mjs", csv,
+                                        "timestamp_ns", "sensor_id", every, offset, period}));
+  auto doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded()) return Status::Corruption("window_polars.mjs printed no JSON");
   return doc;
 }
@@ -73,7 +60,7 @@ TEST(WindowPolars, TumblingAndRollingOnImuTable) {
   };
   for (const Case& c : {Case{"100ms", "0ns", "5ms"}, Case{"30ms", "7ms", "100ms"}, Case{"1s", "-250ms", "1ms"}}) {
     SCOPED_TRACE(std::string("every ") + c.every + " offset " + c.offset + " period " + c.period);
-    auto polars = RunPolars(csv, c.every, c.offset, c.period, dir);
+    auto polars = RunPolars(csv, c.every, c.offset, c.period);
     ASSERT_TRUE(polars.ok()) << polars.status().ToString();
 
     WindowOptions w;
@@ -122,7 +109,9 @@ TEST(WindowPolars, TumblingAndRollingOnImuTable) {
       ExpectClose(it->second, row[2].get<double>(), key.first + " @ " + std::to_string(key.second));
     }
   }
-  EXPECT_EQ(std::system(("rm -rf " + dir).c_str()), 0);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  EXPECT_FALSE(ec) << dir << ": " << ec.message();
 }
 
 }  // namespace

@@ -125,6 +125,19 @@ TEST(SubprocessTest, TimeoutKillsTheProcessGroup) {
   EXPECT_NE(st.message().find("timed out after 0.5 s"), std::string::npos) << st.message();
 }
 
+TEST(SubprocessTest, ProcessGroupIsOwnByDefaultOursOnRequest) {
+  // Field 5 of /proc/self/stat is the process group.
+  const auto child_pgid = [](bool own) {
+    SubprocessOptions options;
+    options.own_process_group = own;
+    auto out = RunSubprocessForOutput(Shell("cut -d' ' -f5 /proc/self/stat"), options);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return out.ok() ? std::stol(*out) : -1L;
+  };
+  EXPECT_NE(child_pgid(true), static_cast<long>(::getpgrp()));
+  EXPECT_EQ(child_pgid(false), static_cast<long>(::getpgrp()));
+}
+
 TEST(SubprocessTest, TimeoutAlsoAppliesAfterThePipesClose) {
   const auto start = std::chrono::steady_clock::now();
   auto run = RunSubprocess(Shell("exec >/dev/null 2>&1; sleep 30"), WithTimeout(0.3));

@@ -6,14 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <sstream>
 #include <string>
 
 #include "csv/csv_test_util.h"
+#include "edgepipe/core/subprocess.h"
 #include "edgepipe/csv/reader.h"
 #include "interop/peer_runner.h"
 
@@ -23,22 +22,8 @@ namespace {
 constexpr const char* kPython = "/usr/bin/python3";
 
 bool PandasAvailable() {
-  const std::string cmd = std::string(kPython) + " -c 'import pandas' >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
-
-std::string RunCommand(const std::string& cmd, int* exit_code) {
-  std::string out;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    *exit_code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-  *exit_code = ::pclose(pipe);
-  return out;
+  auto run = RunSubprocess({kPython, "-c", "import pandas"});
+  return run.ok() && run->ok();
 }
 
 std::string Hex(std::string_view s) {
@@ -118,9 +103,10 @@ TEST(CsvPandasInteropTest, EveryCellAgrees) {
   const std::string path = testing::WriteTempFile("pandas_diff.csv", csv);
   const std::string script = testing::WriteTempFile("pandas_diff.py", kScript);
 
-  int code = 0;
-  const std::string out = RunCommand(std::string(kPython) + " " + script + " " + path + " 2>&1", &code);
-  ASSERT_EQ(code, 0) << out;
+  // stdout only: a warning pandas prints on stderr is not a cell.
+  auto printed = RunSubprocessForOutput({kPython, script, path});
+  ASSERT_TRUE(printed.ok()) << printed.status().ToString();
+  const std::string& out = *printed;
 
   CsvReadOptions options;
   options.column_types = {{"note", Type::kString}};

@@ -6,8 +6,9 @@
 //
 // The child gets stdin from /dev/null, stdout and stderr on pipes (read
 // together, so a child blocked on a full stderr pipe cannot deadlock us),
-// and its own process group: at the deadline the whole group is killed with
-// SIGKILL, so the grandchildren of a shell or a script die with it.
+// and (by default) its own process group: at the deadline the whole group
+// is killed with SIGKILL, so the grandchildren of a shell or a script die
+// with it.
 // Thread safety: RunSubprocess may be called from several threads at once;
 // the children inherit no pipe of another call (O_CLOEXEC).
 
@@ -30,6 +31,10 @@ struct SubprocessOptions {
   // Added to (or replacing in) the inherited environment.
   std::vector<std::pair<std::string, std::string>> env;
   std::string working_dir;  // empty: the current directory
+  // True: the child leads a new process group, killed as a whole at the
+  // deadline. False (interactive commands): it stays in ours, so the
+  // terminal's Ctrl-C reaches it too; a timeout then kills only the child.
+  bool own_process_group = true;
   // Beyond this, stdout is dropped and stdout_truncated is set.
   size_t max_stdout_bytes = size_t{64} << 20;
   // Only the last this many bytes of stderr are kept.

@@ -4,14 +4,20 @@
 #include <lz4.h>
 #include <zstd.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "edgepipe/core/subprocess.h"
 
 namespace edgepipe::parquet {
 namespace {
@@ -472,35 +478,44 @@ TEST(CodecTest, Lz4HadoopBadFramingIsCorruption) {
 
 // ------------------------------------------------------- reference tools
 
-// Runs a shell command with `input` written to a temp file, returns stdout.
-bool RunTool(const std::string& command_prefix, const std::vector<uint8_t>& input,
-             std::vector<uint8_t>* output) {
+// "zstd -q -c -19" as an argv (the commands below have no quoted words).
+std::vector<std::string> Words(const std::string& command) {
+  std::vector<std::string> words;
+  std::istringstream in(command);
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+
+// Runs argv with the path of a temp file holding `input` appended, and
+// returns its stdout; a failure carries the command line and its stderr.
+::testing::AssertionResult RunTool(std::vector<std::string> argv, const std::vector<uint8_t>& input,
+                                   std::vector<uint8_t>* output) {
   char dir_template[] = "/tmp/edgepipe_codec_XXXXXX";
   const char* dir = mkdtemp(dir_template);
-  if (dir == nullptr) return false;
+  if (dir == nullptr) return ::testing::AssertionFailure() << "mkdtemp: " << std::strerror(errno);
   const std::string path = std::string(dir) + "/input.bin";
   {
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(input.data()), static_cast<std::streamsize>(input.size()));
   }
-  const std::string command = command_prefix + " '" + path + "'";
-  FILE* pipe = popen(command.c_str(), "r");
-  bool ok = pipe != nullptr;
-  output->clear();
-  if (ok) {
-    uint8_t chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), pipe)) > 0) output->insert(output->end(), chunk, chunk + n);
-    ok = pclose(pipe) == 0;
-  }
+  argv.push_back(path);
+  auto printed = RunSubprocessForOutput(argv);
   std::remove(path.c_str());
   rmdir(dir);
-  return ok;
+  output->clear();
+  if (!printed.ok()) return ::testing::AssertionFailure() << printed.status().ToString();
+  output->assign(printed->begin(), printed->end());
+  return ::testing::AssertionSuccess();
 }
 
-bool HaveCommand(const std::string& name) {
-  return std::system(("command -v " + name + " >/dev/null 2>&1").c_str()) == 0;
+// True when argv starts and exits 0.
+bool Succeeds(const std::vector<std::string>& argv) {
+  auto run = RunSubprocess(argv);
+  return run.ok() && run->ok();
 }
+
+// `command -v` is a shell builtin: PATH lookup as the shell does it.
+bool HaveCommand(const std::string& name) { return Succeeds({"/bin/sh", "-c", "command -v \"$0\"", name}); }
 
 std::vector<uint8_t> ReferenceInput() { return MakeData(DataKind::kText, 200000, 2024); }
 
@@ -517,13 +532,13 @@ TEST(CodecReferenceTest, ZstdCli) {
   const std::vector<uint8_t> data = ReferenceInput();
   for (const char* flags : {"-1", "-19", "-3 --no-check", "-3 --check"}) {
     std::vector<uint8_t> compressed;
-    ASSERT_TRUE(RunTool(std::string("zstd -q -c ") + flags, data, &compressed)) << flags;
+    ASSERT_TRUE(RunTool(Words(std::string("zstd -q -c ") + flags), data, &compressed)) << flags;
     SCOPED_TRACE(flags);
     ExpectDecodes(Codec::kZstd, compressed, data);
   }
   // From a pipe the CLI cannot know the size: a frame without content size.
   std::vector<uint8_t> streamed;
-  ASSERT_TRUE(RunTool("zstd -q -c - <", data, &streamed));
+  ASSERT_TRUE(RunTool({"/bin/sh", "-c", "zstd -q -c - < \"$0\""}, data, &streamed));
   ExpectDecodes(Codec::kZstd, streamed, data);
 }
 
@@ -532,13 +547,13 @@ TEST(CodecReferenceTest, GzipCli) {
   const std::vector<uint8_t> data = ReferenceInput();
   for (const char* flags : {"-1", "-6", "-9", "-n -9"}) {
     std::vector<uint8_t> compressed;
-    ASSERT_TRUE(RunTool(std::string("gzip -c ") + flags, data, &compressed)) << flags;
+    ASSERT_TRUE(RunTool(Words(std::string("gzip -c ") + flags), data, &compressed)) << flags;
     SCOPED_TRACE(flags);
     ExpectDecodes(Codec::kGzip, compressed, data);
   }
   // Two members, as `cat a.gz b.gz` produces.
   std::vector<uint8_t> twice;
-  ASSERT_TRUE(RunTool("sh -c 'gzip -c \"$0\"; gzip -c \"$0\"'", data, &twice));
+  ASSERT_TRUE(RunTool({"/bin/sh", "-c", "gzip -c \"$0\"; gzip -c \"$0\""}, data, &twice));
   std::vector<uint8_t> expected = data;
   expected.insert(expected.end(), data.begin(), data.end());
   ExpectDecodes(Codec::kGzip, twice, expected);
@@ -550,7 +565,7 @@ TEST(CodecReferenceTest, Lz4CliBlock) {
   if (!HaveCommand("lz4")) GTEST_SKIP() << "lz4 CLI not installed (Debian package lz4)";
   const std::vector<uint8_t> data = MakeData(DataKind::kText, 60000, 77);  // < one 64 KiB block
   std::vector<uint8_t> frame;
-  ASSERT_TRUE(RunTool("lz4 -q -c -B4 --no-frame-crc", data, &frame));
+  ASSERT_TRUE(RunTool(Words("lz4 -q -c -B4 --no-frame-crc"), data, &frame));
   ASSERT_GE(frame.size(), 7u + 4u);
   ASSERT_EQ(frame[0], 0x04);  // magic 0x184D2204, little-endian
   ASSERT_EQ(frame[3], 0x18);
@@ -579,19 +594,20 @@ TEST(CodecReferenceTest, SnappyTool) {
   }
   const std::vector<uint8_t> data = ReferenceInput();
   std::vector<uint8_t> compressed;
-  ASSERT_TRUE(RunTool("snzip -t raw -c", data, &compressed));
+  ASSERT_TRUE(RunTool(Words("snzip -t raw -c"), data, &compressed));
   ExpectDecodes(Codec::kSnappy, compressed, data);
 }
 
 TEST(CodecReferenceTest, BrotliPython) {
   if (!CodecIsSupported(Codec::kBrotli)) GTEST_SKIP() << "built without libbrotli";
-  if (std::system("/usr/bin/python3 -c 'import brotli' >/dev/null 2>&1") != 0) {
+  if (!Succeeds({"/usr/bin/python3", "-c", "import brotli"})) {
     GTEST_SKIP() << "no brotli reference tool (Debian package python3-brotli)";
   }
   const std::vector<uint8_t> data = ReferenceInput();
   std::vector<uint8_t> compressed;
-  ASSERT_TRUE(RunTool("/usr/bin/python3 -c 'import brotli,sys; "
-                      "sys.stdout.buffer.write(brotli.compress(open(sys.argv[1],\"rb\").read(), quality=9))'",
+  ASSERT_TRUE(RunTool({"/usr/bin/python3", "-c",
+                       "import brotli,sys; "
+                       "sys.stdout.buffer.write(brotli.compress(open(sys.argv[1],\"rb\").read(), quality=9))"},
                       data, &compressed));
   ExpectDecodes(Codec::kBrotli, compressed, data);
 }
