@@ -63,7 +63,7 @@ void BM_GemmPacked(benchmark::State& state) {
   const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
   const Tensor a = Random({m, k}, 3), b = Random({n, k}, 1), bias = Random({PaddedN(n)}, 2);
   std::vector<float> packed(static_cast<size_t>(k * PaddedN(n))), y(static_cast<size_t>(m * n));
-  PackGemmPanels(b.data_as<float>(), k, n, /*trans_b=*/true, 1.0f, packed.data());
+  PackGemmBlocks(b.data_as<float>(), k, n, /*trans_b=*/true, 1.0f, packed.data());
   for (auto _ : state) {
     GemmPacked(a.data_as<float>(), m, k, packed.data(), n, bias.data_as<float>(), true, 0.0f, INFINITY, y.data());
     benchmark::DoNotOptimize(y.data());

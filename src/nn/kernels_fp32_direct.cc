@@ -17,12 +17,11 @@ namespace {
 // Where the direct kernel is preferred over oneDNN 2.6 (docs/nn.md "Kernel
 // choice", bench/nn BM_Gemm, 1 thread): a single row up to
 // kDirectGemmMaxMacs multiply-adds (oneDNN's ~1 us per call dominates:
-// 0.13-0.7 us vs 0.9-1.7 us), and every GEMM of at least
-// kDirectGemmMinRows rows (the row tiles win 31 of 40 shapes at 4 and 32
-// rows, by up to 2.3x where oneDNN's plain-layout sgemm meets a 4 KiB row
-// stride at N = 1024; they lose by up to 22% at 32 rows, N 64-256, K >= 256).
-// A single large row stays with oneDNN, whose GEMV streams the weights
-// faster (1x512x64: 2.3 vs 2.8 us).
+// 0.14-0.7 us vs 1.0-1.6 us), and every GEMM of at least
+// kDirectGemmMinRows rows (the row tiles are faster or level on every
+// shape measured at 4 and 32 rows, 2x where oneDNN's plain-layout sgemm
+// meets a 4 KiB row stride at N = 1024). A single large row stays with
+// oneDNN's GEMV (1x1024x1024: 79 us vs 88 us for the direct row kernel).
 constexpr int64_t kDirectGemmMaxMacs = int64_t{1} << 14;
 constexpr int64_t kDirectGemmMinRows = 2;
 
@@ -175,7 +174,7 @@ class DirectGemmKernel final : public Kernel {
   struct Batch {
     int64_t a, b, y;  // element offsets
   };
-  void Pack(const float* b, float* dst) const { PackGemmPanels(b, k_, n_, trans_b_, alpha_, dst); }
+  void Pack(const float* b, float* dst) const { PackGemmBlocks(b, k_, n_, trans_b_, alpha_, dst); }
 
   bool preferred_only_;
   int threads_ = 1;

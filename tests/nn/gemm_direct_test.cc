@@ -32,7 +32,7 @@ void ExpectTilesMatchRows(const Case& c, int threads, bool with_bias, bool clamp
   for (float& v : b) v = dist(rng);
   for (int64_t j = 0; j < c.n; ++j) bias[j] = dist(rng);
   std::vector<float> packed(static_cast<size_t>(c.k * PaddedN(c.n)));
-  PackGemmPanels(b.data(), c.k, c.n, /*trans_b=*/true, 1.0f, packed.data());
+  PackGemmBlocks(b.data(), c.k, c.n, /*trans_b=*/true, 1.0f, packed.data());
   const float* bp = with_bias ? bias.data() : nullptr;
   const float lo = 0.0f, hi = 0.5f;
 
@@ -60,10 +60,11 @@ TEST(GemmDirectTest, TilesMatchRowKernelOnEveryTarget) {
     hwy::SetSupportedTargetsForTest(target);
     SCOPED_TRACE(std::string("target ") + hwy::TargetName(target));
     ASSERT_EQ(std::string(GemmTargetName()), hwy::TargetName(target));
-    // Rows across every tile height (3, 6, 12) and remainder, N across the
-    // 16-column block and the 64-column panel edges.
+    // Rows across every tile height (3, 6, 12) and remainder, K across the
+    // kGemmChunkK chunks, N across the 16-column block and the 4-block row
+    // step.
     for (int64_t m : {1, 2, 5, 6, 7, 13, 25}) {
-      for (int64_t k : {1, 3, 64}) {
+      for (int64_t k : {int64_t{1}, int64_t{3}, int64_t{64}, kGemmChunkK + 44}) {
         for (int64_t n : {1, 10, 16, 17, 64, 65, 100}) {
           ExpectTilesMatchRows({m, k, n}, 1, (m + n) % 2 == 0, (m + k) % 2 == 1, static_cast<uint32_t>(m * 131 + k * 7 + n));
           if (HasFatalFailure()) return hwy::SetSupportedTargetsForTest(0);
@@ -87,7 +88,7 @@ TEST(GemmDirectTest, NanPassesThroughTheClamp) {
   const int64_t m = 6, k = 2, n = 16;
   std::vector<float> a(static_cast<size_t>(m * k), 1.0f), b(static_cast<size_t>(n * k), 1.0f), packed(k * PaddedN(n));
   a[0] = std::numeric_limits<float>::quiet_NaN();
-  PackGemmPanels(b.data(), k, n, true, 1.0f, packed.data());
+  PackGemmBlocks(b.data(), k, n, true, 1.0f, packed.data());
   std::vector<float> y(static_cast<size_t>(m * n));
   GemmPacked(a.data(), m, k, packed.data(), n, nullptr, true, 0.0f, 6.0f, y.data());
   EXPECT_TRUE(std::isnan(y[0]));
