@@ -66,8 +66,8 @@ class DynamicQuantMatMulKernel final : public Kernel {
   }
   Status Run(const KernelRunContext& ctx) override {
     const float* x = static_cast<const float*>(ctx.inputs[0]);
-    const DynamicQuantParams p = ComputeDynamicQuantParams(x, m_ * k_);
-    QuantizeActivations(x, m_, packed_, p, a_.data());
+    const DynamicQuantParams p = ComputeDynamicQuantParams(x, m_ * k_, threads_);
+    QuantizeActivations(x, m_, packed_, p, a_.data(), threads_);
     // Mul(x_scale, w_scale) of the ONNX pattern, in the same float order.
     for (size_t col = 0; col < scale_.size(); ++col) scale_[col] = p.scale * w_scale_[col];
     QGemm(a_.data(), m_, packed_, p, scale_.data(), bias_.empty() ? nullptr : bias_.data(), relu_,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "edgepipe/core/parallel.h"
 #include "nn/qgemm.h"
@@ -325,9 +326,30 @@ QScheme ChooseQScheme(const int8_t* w, int64_t count) {
   return fits ? QScheme::kU8Quads : QScheme::kS16Pairs;
 }
 
-DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count) {
+namespace {
+
+// How many pool tasks a pass over `values` activations is worth.
+int64_t QuantizeTasks(int64_t values, int64_t max_tasks, int threads) {
+  return threads > 1 && values >= kQuantizeParallelMinValues ? std::min<int64_t>(threads, max_tasks) : 1;
+}
+
+}  // namespace
+
+DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count, int threads) {
   float lo = 0, hi = 0;
-  if (count > 0) HWY_DYNAMIC_DISPATCH(MinMaxImpl)(x, count, &lo, &hi);
+  const int64_t tasks = QuantizeTasks(count, count, threads);
+  if (tasks > 1) {
+    // Min and max are exact in any order: the split cannot change them.
+    std::vector<float> los(static_cast<size_t>(tasks), 0.0f), his(static_cast<size_t>(tasks), 0.0f);
+    ParallelFor(tasks, [&](int64_t task) {
+      const int64_t begin = count * task / tasks, end = count * (task + 1) / tasks;
+      HWY_DYNAMIC_DISPATCH(MinMaxImpl)(x + begin, end - begin, &los[task], &his[task]);
+    });
+    lo = *std::min_element(los.begin(), los.end());
+    hi = *std::max_element(his.begin(), his.end());
+  } else if (count > 0) {
+    HWY_DYNAMIC_DISPATCH(MinMaxImpl)(x, count, &lo, &hi);
+  }
   lo = std::min(lo, 0.0f);
   hi = std::max(hi, 0.0f);
   DynamicQuantParams p;
@@ -339,9 +361,17 @@ DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count) {
   return p;
 }
 
-void QuantizeActivations(const float* x, int64_t m, const QPackedWeights& w, DynamicQuantParams p, void* dst) {
-  HWY_DYNAMIC_DISPATCH(QuantizeRowsImpl)(x, m, w.k, w.padded_k, p.scale, p.zero_point,
-                                         w.scheme == QScheme::kU8Quads, dst);
+void QuantizeActivations(const float* x, int64_t m, const QPackedWeights& w, DynamicQuantParams p, void* dst,
+                         int threads) {
+  const bool u8 = w.scheme == QScheme::kU8Quads;
+  const size_t row_bytes = QActivationBytes(w, 1);
+  auto rows = [&](int64_t begin, int64_t end) {
+    HWY_DYNAMIC_DISPATCH(QuantizeRowsImpl)(x + begin * w.k, end - begin, w.k, w.padded_k, p.scale, p.zero_point, u8,
+                                           static_cast<uint8_t*>(dst) + static_cast<size_t>(begin) * row_bytes);
+  };
+  const int64_t tasks = QuantizeTasks(m * w.k, m, threads);
+  if (tasks == 1) return rows(0, m);
+  ParallelFor(tasks, [&](int64_t task) { rows(m * task / tasks, m * (task + 1) / tasks); });
 }
 
 void QGemm(const void* a, int64_t m, const QPackedWeights& w, DynamicQuantParams p, const float* scale,

@@ -69,7 +69,11 @@ struct DynamicQuantParams {
   float scale = 0;
   uint8_t zero_point = 0;
 };
-DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count);
+// With threads > 1 and at least kQuantizeParallelMinValues values, the
+// min/max scan (and QuantizeActivations' rows) are split over the pool:
+// at batch 32 they are the serial part of a 2-thread layer.
+DynamicQuantParams ComputeDynamicQuantParams(const float* x, int64_t count, int threads = 1);
+inline constexpr int64_t kQuantizeParallelMinValues = int64_t{1} << 15;
 // u8 value of one element (the ONNX formula), for the reference kernels.
 uint8_t QuantizeU8(float x, DynamicQuantParams p);
 
@@ -77,7 +81,8 @@ uint8_t QuantizeU8(float x, DynamicQuantParams p);
 size_t QActivationBytes(const QPackedWeights& w, int64_t m);
 // Quantizes rows of x ([M,K]) into `dst` (QActivationBytes) in w's scheme:
 // s16 (q - zero_point) or u8 q, each row padded to w.padded_k with zeros.
-void QuantizeActivations(const float* x, int64_t m, const QPackedWeights& w, DynamicQuantParams p, void* dst);
+void QuantizeActivations(const float* x, int64_t m, const QPackedWeights& w, DynamicQuantParams p, void* dst,
+                         int threads = 1);
 
 // y[M,N] = float(a * w) * scale[n] + bias[n], then ReLU when `relu`.
 // `scale` (a_scale * w_scale, in that float order as the ONNX pattern) and

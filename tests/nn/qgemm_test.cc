@@ -37,8 +37,8 @@ QScheme ExpectMatchesOracle(const std::vector<float>& x, const std::vector<int8_
   const QPackedWeights packed = PackQWeights(w.data(), c.k, c.n, scheme);
   EXPECT_EQ(packed.padded_n, np);
   std::vector<uint8_t> a(QActivationBytes(packed, c.m));
-  const DynamicQuantParams p = ComputeDynamicQuantParams(x.data(), c.m * c.k);
-  QuantizeActivations(x.data(), c.m, packed, p, a.data());
+  const DynamicQuantParams p = ComputeDynamicQuantParams(x.data(), c.m * c.k, threads);
+  QuantizeActivations(x.data(), c.m, packed, p, a.data(), threads);
   std::vector<float> scale(static_cast<size_t>(np), 0.0f);
   for (int64_t col = 0; col < c.n; ++col) scale[col] = p.scale * ws[col];
   QGemm(a.data(), c.m, packed, p, scale.data(), bias.data(), relu, got.data(), threads);
@@ -124,10 +124,12 @@ TEST(QGemmKernelTest, ExtremeValuesStayExact) {
 }
 
 TEST(QGemmKernelTest, ThreadSplitIsBitIdentical) {
-  // Above kQGemmParallelMinMacs, with block counts that do not divide evenly.
+  // Above kQGemmParallelMinMacs, with block counts that do not divide
+  // evenly; the first and last also above kQuantizeParallelMinValues, so the
+  // activations' min/max and rows are split too.
   SetNumThreads(3);
   for (QScheme scheme : {QScheme::kS16Pairs, QScheme::kU8Quads}) {
-    for (const Case& c : {Case{33, 1025, 97}, Case{8, 1024, 1024}, Case{1, 4096, 200}}) {
+    for (const Case& c : {Case{33, 1025, 97}, Case{8, 1024, 1024}, Case{1, 4096, 200}, Case{67, 1000, 20}}) {
       ASSERT_GE(c.m * c.k * c.n, kQGemmParallelMinMacs);
       for (int threads : {1, 2, 3}) {
         ExpectRandomMatches(c, scheme, kQU8MaxAbsWeight, threads, static_cast<uint32_t>(c.n + threads));
