@@ -253,13 +253,36 @@ void ScalarBlock(const void* a, int64_t m, QScheme scheme, const TileArgs& t, fl
   }
 }
 
-template <typename T, typename Tile4, typename TileN>
-HWY_INLINE void RowTiles(const T* HWY_RESTRICT a, int64_t m, const TileArgs& t, float* HWY_RESTRICT y, Tile4 tile4,
-                         TileN tile_n) {
+// Rows in tiles of kTileRows, then one tile of the 1-3 left over.
+// Tiles::Run<R>(rows, args, y) is the scheme's tile.
+template <class Tiles, typename T>
+HWY_INLINE void RowTiles(const T* HWY_RESTRICT a, int64_t m, const TileArgs& t, float* HWY_RESTRICT y) {
   int64_t row = 0;
-  for (; row + kTileRows <= m; row += kTileRows) tile4(a + row * t.kp, y + row * t.n);
-  if (row < m) tile_n(m - row, a + row * t.kp, y + row * t.n);
+  for (; row + kTileRows <= m; row += kTileRows) Tiles::template Run<kTileRows>(a + row * t.kp, t, y + row * t.n);
+  switch (m - row) {
+    case 3: Tiles::template Run<3>(a + row * t.kp, t, y + row * t.n); break;
+    case 2: Tiles::template Run<2>(a + row * t.kp, t, y + row * t.n); break;
+    case 1: Tiles::template Run<1>(a + row * t.kp, t, y + row * t.n); break;
+    default: break;
+  }
 }
+
+#if !EDGEPIPE_QGEMM_SCALAR
+struct S16Tiles {
+  template <int R>
+  static HWY_INLINE void Run(const int16_t* HWY_RESTRICT a, const TileArgs& t, float* HWY_RESTRICT y) {
+    S16Tile<R>(a, t, y);
+  }
+};
+#endif
+#if EDGEPIPE_QGEMM_U8_AVX2
+struct U8Tiles {
+  template <int R>
+  static HWY_INLINE void Run(const uint8_t* HWY_RESTRICT a, const TileArgs& t, float* HWY_RESTRICT y) {
+    U8Tile<R>(a, t, y);
+  }
+};
+#endif
 
 const char* TargetNameImpl() { return hwy::TargetName(HWY_TARGET); }
 
@@ -275,31 +298,13 @@ void QGemmImpl(const void* HWY_RESTRICT a, int64_t m, QScheme scheme, const int8
     const TileArgs t{kp, n, block * kQBlock, packed + block * kQBlock * kp, colsum, zp, scale, bias, relu};
 #if EDGEPIPE_QGEMM_U8_AVX2
     if (scheme == QScheme::kU8Quads) {
-      const auto* a8 = static_cast<const uint8_t*>(a);
-      RowTiles(
-          a8, m, t, y, [&](const uint8_t* ar, float* yr) { U8Tile<kTileRows>(ar, t, yr); },
-          [&](int64_t rows, const uint8_t* ar, float* yr) {
-            switch (rows) {
-              case 3: U8Tile<3>(ar, t, yr); break;
-              case 2: U8Tile<2>(ar, t, yr); break;
-              default: U8Tile<1>(ar, t, yr); break;
-            }
-          });
+      RowTiles<U8Tiles>(static_cast<const uint8_t*>(a), m, t, y);
       continue;
     }
 #endif
 #if !EDGEPIPE_QGEMM_SCALAR
     if (scheme == QScheme::kS16Pairs) {
-      const auto* a16 = static_cast<const int16_t*>(a);
-      RowTiles(
-          a16, m, t, y, [&](const int16_t* ar, float* yr) { S16Tile<kTileRows>(ar, t, yr); },
-          [&](int64_t rows, const int16_t* ar, float* yr) {
-            switch (rows) {
-              case 3: S16Tile<3>(ar, t, yr); break;
-              case 2: S16Tile<2>(ar, t, yr); break;
-              default: S16Tile<1>(ar, t, yr); break;
-            }
-          });
+      RowTiles<S16Tiles>(static_cast<const int16_t*>(a), m, t, y);
       continue;
     }
 #endif
