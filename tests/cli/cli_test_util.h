@@ -3,14 +3,14 @@
 // exit status, stdout and stderr of each command.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "edgepipe/core/subprocess.h"
 
 namespace edgepipe::testing {
 
@@ -39,15 +39,23 @@ class CliFixture : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
-  // `edgepipe <args>` run by the shell in the test directory.
+  // `edgepipe <args>` in the test directory; args are split and unquoted
+  // by the shell, as a user types them.
   CommandResult Run(const std::string& args) {
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + exe_.string() + "' " + args + " >'" +
-                            Path("stdout.txt") + "' 2>'" + Path("stderr.txt") + "'";
-    const int status = std::system(cmd.c_str());
+    SubprocessOptions options;
+    options.working_dir = dir_.string();
+    options.timeout_seconds = 600;  // a hung command fails the test instead of the suite
+    options.max_stderr_bytes = size_t{16} << 20;
     CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = Slurp(Path("stdout.txt"));
-    r.err = Slurp(Path("stderr.txt"));
+    auto run = RunSubprocess({"/bin/sh", "-c", "exec '" + exe_.string() + "' " + args}, options);
+    if (!run.ok()) {
+      ADD_FAILURE() << run.status().ToString();
+      return r;
+    }
+    if (run->timed_out) ADD_FAILURE() << "edgepipe " << args << ": killed after 600 s";
+    r.exit_code = run->term_signal != 0 ? 128 + run->term_signal : run->exit_code;
+    r.out = std::move(run->stdout_text);
+    r.err = std::move(run->stderr_text);
     return r;
   }
 
