@@ -50,12 +50,6 @@ Result<int> TimeColumnIndex(const Schema& schema, const std::string& name) {
   return idx;
 }
 
-// floor(a / b) for b > 0, exact for every int64 a.
-inline int64_t FloorDiv(int64_t a, int64_t b) {
-  const int64_t q = a / b;
-  return (a % b < 0) ? q - 1 : q;
-}
-
 // Window index of every row: floor((t - offset) / every), with offset
 // normalized to [0, every). Sensor logs are time-ordered, so the previous
 // row's window is checked first (two compares instead of a ~40-cycle int64
