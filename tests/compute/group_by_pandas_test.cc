@@ -17,6 +17,7 @@
 #include "edgepipe/compute/group_by.h"
 #include "edgepipe/core/parallel.h"
 #include "edgepipe/core/subprocess.h"
+#include "interop/peer_runner.h"
 
 namespace edgepipe::compute {
 namespace {
@@ -175,7 +176,12 @@ void RunDifferential(uint64_t seed, int64_t rows, const std::vector<std::string>
 }
 
 TEST(GroupByPandasTest, MatchesPandas) {
-  if (!PandasAvailable()) GTEST_SKIP() << "pandas not importable by " << kPython << "; apt-get install python3-pandas";
+  if (!PandasAvailable()) {
+    if (::edgepipe::testing::PeersRequired()) {
+      FAIL() << "pandas is required (EDGEPIPE_REQUIRE_PEERS is set) but not importable by " << kPython;
+    }
+    GTEST_SKIP() << "pandas not importable by " << kPython << "; apt-get install python3-pandas";
+  }
   for (int threads : {1, 2}) {
     SetNumThreads(threads);
     RunDifferential(11, 5000, {"k_str"});
