@@ -87,18 +87,114 @@ class NameSet {
   std::unordered_set<std::string> used_;
 };
 
+// Symmetric s8 per output channel: s[n] = max|w[:,n]| / qmax,
+// q = round(w / s) clamped to [-qmax, qmax]. w is [K,N].
+struct PerChannelWeights {
+  Tensor q;      // s8 [K,N]
+  Tensor scale;  // f32 [N]
+};
+Result<PerChannelWeights> QuantizePerChannel(const DenseLayer& layer, float qmax) {
+  const int64_t k = layer.k, n = layer.n;
+  PerChannelWeights out;
+  ASSIGN_OR_RETURN(out.q, Tensor::Make(DType::kS8, {k, n}));
+  ASSIGN_OR_RETURN(out.scale, Tensor::Make(DType::kF32, {n}));
+  int8_t* q = out.q.mutable_data_as<int8_t>();
+  float* s = out.scale.mutable_data_as<float>();
+  for (int64_t col = 0; col < n; ++col) {
+    float amax = 0;
+    for (int64_t row = 0; row < k; ++row) amax = std::max(amax, std::fabs(layer.w[row * n + col]));
+    s[col] = amax > 0 && std::isfinite(amax) ? amax / qmax : 1.0f;
+  }
+  for (int64_t row = 0; row < k; ++row) {
+    for (int64_t col = 0; col < n; ++col) {
+      float v = std::nearbyint(layer.w[row * n + col] / s[col]);
+      v = std::isnan(v) ? 0.0f : std::min(std::max(v, -qmax), qmax);
+      q[row * n + col] = static_cast<int8_t>(v);
+    }
+  }
+  return out;
+}
+
+// Writes the standard ONNX dynamic-quantization pattern of one layer in
+// place of its Gemm/MatMul node (see the header), sharing one
+// DynamicQuantizeLinear per activation among its consumers.
+class DynamicPatternWriter {
+ public:
+  DynamicPatternWriter(Graph* graph, const std::vector<Node>& old_nodes, std::vector<Node>* out)
+      : graph_(graph), names_(*graph, old_nodes), out_(out) {}
+
+  Status Write(const Node& node, const DenseLayer& layer, PerChannelWeights weights) {
+    Graph& g = *graph_;
+    // Names: the layer's name plus a short suffix (docs/nn.md lists them).
+    // A tensor's name is written where it is produced and where it is read:
+    // with the long names before, TinyNet's file was 10909 bytes; now 10496.
+    const std::string base = node.name.empty() ? g.values[node.outputs[0]].name : node.name;
+    auto name = [&](const char* suffix) { return names_.Take(base + suffix); };
+    const auto [xq, xs, xzp] = QuantizedInput(node.inputs[0], name);
+    const ValueId w_id = g.AddConstant(name("_wq"), std::move(weights.q));
+    const ValueId ws_id = g.AddConstant(name("_ws"), std::move(weights.scale));
+    const ValueId mm_out = g.AddValue(name("_i32"), DType::kS32, {}, false);
+    const ValueId cast_out = g.AddValue(name("_f32"), DType::kF32, {}, false);
+    const ValueId scale_out = g.AddValue(name("_s"), DType::kF32, {}, false);
+    const ValueId y = node.outputs[0];
+    const bool has_bias = !layer.bias.empty();
+    const ValueId mul_out = has_bias ? g.AddValue(name("_y"), DType::kF32, {}, false) : y;
+
+    Emit(name("_mmi"), "MatMulInteger", {xq, w_id, xzp}, {mm_out});  // b_zero_point omitted: symmetric weights
+    Node& cast = Emit(name("_cast"), "Cast", {mm_out}, {cast_out});
+    cast.attrs.SetInt("to", 1);  // FLOAT
+    Emit(name("_scale"), "Mul", {xs, ws_id}, {scale_out});
+    Emit(name("_mul"), "Mul", {cast_out, scale_out}, {mul_out});
+    if (has_bias) {
+      ASSIGN_OR_RETURN(Tensor bias, Tensor::FromFloats({layer.n}, layer.bias));
+      const std::string add_name = name("_add");
+      Emit(add_name, "Add", {mul_out, g.AddConstant(name("_b"), std::move(bias))}, {y});
+    }
+    return Status::OK();
+  }
+
+ private:
+  Node& Emit(std::string name, const char* op, std::vector<ValueId> inputs, std::vector<ValueId> outputs) {
+    Node node;
+    node.name = std::move(name);
+    node.op = op;
+    node.inputs = std::move(inputs);
+    node.outputs = std::move(outputs);
+    out_->push_back(std::move(node));
+    return out_->back();
+  }
+
+  // (x_q, x_scale, x_zero_point) of activation x, emitting its
+  // DynamicQuantizeLinear on first use (named after that first consumer:
+  // activation names are often long).
+  template <typename NameFn>
+  std::array<ValueId, 3> QuantizedInput(ValueId x, NameFn& name) {
+    auto it = quantized_inputs_.find(x);
+    if (it != quantized_inputs_.end()) return it->second;
+    const std::array<ValueId, 3> ids = {graph_->AddValue(name("_xq"), DType::kU8, {}, false),
+                                        graph_->AddValue(name("_xs"), DType::kF32, {}, false),
+                                        graph_->AddValue(name("_xzp"), DType::kU8, {}, false)};
+    Emit(name("_dql"), "DynamicQuantizeLinear", {x}, {ids[0], ids[1], ids[2]});
+    return quantized_inputs_.emplace(x, ids).first->second;
+  }
+
+  Graph* graph_;
+  NameSet names_;
+  std::vector<Node>* out_;
+  std::map<ValueId, std::array<ValueId, 3>> quantized_inputs_;
+};
+
 }  // namespace
 
 Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamicOptions& options) {
   RETURN_NOT_OK(graph->Validate().WithContext("quantize"));
   QuantizeDynamicStats stats;
-  std::vector<Node> out_nodes;
-  out_nodes.reserve(graph->nodes.size() * 5);
-  // One DynamicQuantizeLinear per activation, shared by its consumers.
-  std::map<ValueId, std::array<ValueId, 3>> quantized_inputs;
   std::vector<Node> old_nodes = std::move(graph->nodes);
   graph->nodes.clear();
-  NameSet names(*graph, old_nodes);
+  std::vector<Node> out_nodes;
+  out_nodes.reserve(old_nodes.size() * 5);
+  DynamicPatternWriter writer(graph, old_nodes, &out_nodes);
+  const float qmax = options.reduce_range ? 63.0f : 127.0f;
   for (Node& node : old_nodes) {
     if (node.op != "Gemm" && node.op != "MatMul") {
       out_nodes.push_back(std::move(node));
@@ -113,92 +209,10 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
       out_nodes.push_back(std::move(node));
       continue;
     }
-    const int64_t k = layer.k, n = layer.n;
-    // Per output channel, symmetric: s = max|w| / qmax, q = round(w / s).
-    ASSIGN_OR_RETURN(Tensor wq, Tensor::Make(DType::kS8, {k, n}));
-    ASSIGN_OR_RETURN(Tensor ws, Tensor::Make(DType::kF32, {n}));
-    int8_t* q = wq.mutable_data_as<int8_t>();
-    float* s = ws.mutable_data_as<float>();
-    const float qmax = options.reduce_range ? 63.0f : 127.0f;
-    for (int64_t col = 0; col < n; ++col) {
-      float amax = 0;
-      for (int64_t row = 0; row < k; ++row) amax = std::max(amax, std::fabs(layer.w[row * n + col]));
-      s[col] = amax > 0 && std::isfinite(amax) ? amax / qmax : 1.0f;
-    }
-    for (int64_t row = 0; row < k; ++row) {
-      for (int64_t col = 0; col < n; ++col) {
-        float v = std::nearbyint(layer.w[row * n + col] / s[col]);
-        v = std::isnan(v) ? 0.0f : std::min(std::max(v, -qmax), qmax);
-        q[row * n + col] = static_cast<int8_t>(v);
-      }
-    }
-    stats.fp32_weight_bytes += static_cast<size_t>(k * n) * sizeof(float);
-    stats.int8_weight_bytes += wq.nbytes() + ws.nbytes();
-
-    // Names: the layer's name plus a short suffix (docs/nn.md lists them).
-    // A tensor's name is written where it is produced and where it is read:
-    // with the long names before, TinyNet's file was 10909 bytes; now 10496.
-    const std::string base = node.name.empty() ? graph->values[node.outputs[0]].name : node.name;
-    auto name = [&](const char* suffix) { return names.Take(base + suffix); };
-    const ValueId x = node.inputs[0];
-    auto it = quantized_inputs.find(x);
-    if (it == quantized_inputs.end()) {
-      // Named after its first consumer: activation names are often long.
-      const std::array<ValueId, 3> ids = {graph->AddValue(name("_xq"), DType::kU8, {}, false),
-                                          graph->AddValue(name("_xs"), DType::kF32, {}, false),
-                                          graph->AddValue(name("_xzp"), DType::kU8, {}, false)};
-      Node dql;
-      dql.name = name("_dql");
-      dql.op = "DynamicQuantizeLinear";
-      dql.inputs = {x};
-      dql.outputs = {ids[0], ids[1], ids[2]};
-      out_nodes.push_back(std::move(dql));
-      it = quantized_inputs.emplace(x, ids).first;
-    }
-    const auto [xq, xs, xzp] = it->second;
-    const ValueId w_id = graph->AddConstant(name("_wq"), std::move(wq));
-    const ValueId ws_id = graph->AddConstant(name("_ws"), std::move(ws));
-    const ValueId mm_out = graph->AddValue(name("_i32"), DType::kS32, {}, false);
-    const ValueId cast_out = graph->AddValue(name("_f32"), DType::kF32, {}, false);
-    const ValueId scale_out = graph->AddValue(name("_s"), DType::kF32, {}, false);
-    const ValueId y = node.outputs[0];
-    const bool has_bias = !layer.bias.empty();
-    const ValueId mul_out = has_bias ? graph->AddValue(name("_y"), DType::kF32, {}, false) : y;
-
-    Node mm;
-    mm.name = name("_mmi");
-    mm.op = "MatMulInteger";
-    mm.inputs = {xq, w_id, xzp};  // b_zero_point omitted: symmetric weights
-    mm.outputs = {mm_out};
-    Node cast;
-    cast.name = name("_cast");
-    cast.op = "Cast";
-    cast.attrs.SetInt("to", 1);  // FLOAT
-    cast.inputs = {mm_out};
-    cast.outputs = {cast_out};
-    Node scales;
-    scales.name = name("_scale");
-    scales.op = "Mul";
-    scales.inputs = {xs, ws_id};
-    scales.outputs = {scale_out};
-    Node mul;
-    mul.name = name("_mul");
-    mul.op = "Mul";
-    mul.inputs = {cast_out, scale_out};
-    mul.outputs = {mul_out};
-    out_nodes.push_back(std::move(mm));
-    out_nodes.push_back(std::move(cast));
-    out_nodes.push_back(std::move(scales));
-    out_nodes.push_back(std::move(mul));
-    if (has_bias) {
-      ASSIGN_OR_RETURN(Tensor bias, Tensor::FromFloats({n}, layer.bias));
-      Node add;
-      add.name = name("_add");
-      add.op = "Add";
-      add.inputs = {mul_out, graph->AddConstant(name("_b"), std::move(bias))};
-      add.outputs = {y};
-      out_nodes.push_back(std::move(add));
-    }
+    ASSIGN_OR_RETURN(PerChannelWeights weights, QuantizePerChannel(layer, qmax));
+    stats.fp32_weight_bytes += static_cast<size_t>(layer.k * layer.n) * sizeof(float);
+    stats.int8_weight_bytes += weights.q.nbytes() + weights.scale.nbytes();
+    RETURN_NOT_OK(writer.Write(node, layer, std::move(weights)));
     // The FP32 weights are no longer read by anything.
     for (ValueId in : node.inputs) {
       if (in != kNoValue && graph->values[in].is_constant()) graph->values[in].constant.reset();
@@ -206,8 +220,6 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
     ++stats.quantized;
   }
   graph->nodes = std::move(out_nodes);
-  // Drop constants nobody reads (the FP32 weights) from the value list's
-  // parameters: they have no data now; keep ids valid.
   RETURN_NOT_OK(graph->SortTopologically());
   RETURN_NOT_OK(InferShapes(graph));
   return stats;
