@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <unordered_set>
 
 #include "edgepipe/nn/shape_inference.h"
@@ -225,122 +227,176 @@ Result<QuantizeDynamicStats> QuantizeDynamic(Graph* graph, const QuantizeDynamic
   return stats;
 }
 
-Result<int> FuseDynamicQuantMatMul(Graph* graph) {
-  Graph& g = *graph;
-  const std::vector<int> producer = g.Producers();
-  const std::vector<int> uses = g.UseCounts();
-  auto produced_by = [&](ValueId v, std::string_view op) -> const Node* {
-    if (v == kNoValue || producer[v] < 0) return nullptr;
-    const Node& p = g.nodes[producer[v]];
-    return p.op == op ? &p : nullptr;
+namespace {
+
+// One matched Mul(Cast(MatMulInteger(DynamicQuantizeLinear(x), W s8,
+// x_zp)), Mul(x_scale, W_scale)), either operand order of both Muls.
+struct DynamicQuantMatch {
+  const Node* dql = nullptr;
+  const Node* mmi = nullptr;
+  ValueId cast_out = kNoValue;  // the Cast's output (Mul's operand)
+  int64_t n = 0;                // output columns
+  ValueId w_scale = kNoValue;   // constant f32 [N], [1] or []
+};
+
+// FuseDynamicQuantMatMul's state: the graph's producers and use counts are
+// read before any change, and matched nodes are only marked until the end.
+class DynamicQuantFuser {
+ public:
+  explicit DynamicQuantFuser(Graph* graph)
+      : g_(*graph), producer_(graph->Producers()), uses_(graph->UseCounts()), remove_(graph->nodes.size(), false) {}
+
+  Result<int> Run() {
+    for (size_t idx = 0; idx < g_.nodes.size(); ++idx) {
+      const Node& mul = g_.nodes[idx];
+      if (mul.op != "Mul" || remove_[idx] || mul.inputs.size() != 2) continue;
+      for (int order = 0; order < 2; ++order) {
+        const std::optional<DynamicQuantMatch> m = Match(mul, order);
+        if (!m) continue;
+        RETURN_NOT_OK(Fuse(*m, idx));
+        break;
+      }
+    }
+    if (fused_.empty()) return 0;
+    std::vector<Node> kept;
+    for (size_t idx = 0; idx < g_.nodes.size(); ++idx) {
+      if (!remove_[idx]) kept.push_back(std::move(g_.nodes[idx]));
+      for (Fused& f : fused_) {
+        if (f.at == static_cast<int>(idx)) kept.push_back(std::move(f.node));
+      }
+    }
+    g_.nodes = std::move(kept);
+    RETURN_NOT_OK(g_.SortTopologically());
+    return static_cast<int>(fused_.size());
+  }
+
+ private:
+  struct Fused {
+    Node node;
+    int at;  // placed where the chain's last node was
   };
-  auto single_use = [&](ValueId v) { return uses[v] == 1 && !IsGraphOutput(g, v); };
-  std::vector<bool> remove(g.nodes.size(), false);
-  std::vector<Node> fused_nodes;  // placed where the final node was
-  std::vector<int> fused_at;
-  std::unordered_set<std::string> fused_names;
-  int fused = 0;
-  for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
-    const Node& mul = g.nodes[idx];
-    if (mul.op != "Mul" || remove[idx] || mul.inputs.size() != 2) continue;
-    // Mul(Cast(MatMulInteger(...)), Mul(x_scale, w_scale)), either order.
-    for (int order = 0; order < 2; ++order) {
-      const ValueId cast_v = mul.inputs[order], scale_v = mul.inputs[1 - order];
-      const Node* cast = produced_by(cast_v, "Cast");
-      const Node* scales = produced_by(scale_v, "Mul");
-      if (cast == nullptr || scales == nullptr || !single_use(cast_v)) continue;
-      Result<int64_t> to = cast->attrs.GetInt("to", 0);
-      if (!to.ok() || *to != 1) continue;
-      const Node* mmi = produced_by(cast->inputs[0], "MatMulInteger");
-      if (mmi == nullptr || !single_use(cast->inputs[0])) continue;
-      const Node* dql = produced_by(mmi->inputs[0], "DynamicQuantizeLinear");
-      if (dql == nullptr || dql->outputs.size() < 3 || mmi->outputs[0] == kNoValue) continue;
-      // a_zero_point must be the DQL's own (or absent, meaning 0: not ours).
-      if (mmi->input(2) != dql->outputs[2] || dql->outputs[2] == kNoValue) continue;
-      const Tensor* w = ConstantOf(g, mmi->inputs[1], DType::kS8);
-      if (w == nullptr || w->shape().size() != 2) continue;
-      const int64_t n = w->shape()[1];
-      if (const ValueId bz = mmi->input(3); bz != kNoValue) {
-        const Tensor* z = g.values[bz].is_constant() ? g.values[bz].constant.get() : nullptr;
-        if (z == nullptr || (z->dtype() != DType::kS8 && z->dtype() != DType::kU8)) continue;
-        bool zero = true;
-        for (int64_t i = 0; i < z->num_elements(); ++i) zero = zero && z->data_as<int8_t>()[i] == 0;
-        if (!zero) continue;
-      }
-      // scales = Mul(x_scale, w_scale) with w_scale constant [N], [1] or [].
-      const Tensor* ws = nullptr;
-      ValueId ws_id = kNoValue;
-      for (int so = 0; so < 2 && ws == nullptr; ++so) {
-        if (scales->inputs[so] != dql->outputs[1]) continue;
-        const Tensor* t = ConstantOf(g, scales->inputs[1 - so], DType::kF32);
-        if (t != nullptr && (t->num_elements() == n || t->num_elements() == 1) && t->shape().size() <= 1) {
-          ws = t;
-          ws_id = scales->inputs[1 - so];
-        }
-      }
-      if (ws == nullptr) continue;
-      // The kernel takes W_scale as [N]: a per-tensor scale is broadcast.
-      if (ws->shape() != Shape{n}) {
-        ASSIGN_OR_RETURN(Tensor w_scale, Tensor::Make(DType::kF32, {n}));
-        for (int64_t col = 0; col < n; ++col) w_scale.mutable_data_as<float>()[col] = ws->data_as<float>()[0];
-        ws_id = g.AddConstant(g.UniqueName(g.values[ws_id].name + "_n"), std::move(w_scale));
-      }
-      Node fused_node;
-      // Named after the layer: "/0/Gemm_mmi" (QuantizeDynamic's name) -> "/0/Gemm".
-      std::string layer = mmi->name.empty() ? "dynamic_quant_matmul" : mmi->name;
-      if (layer.size() > 4 && layer.compare(layer.size() - 4, 4, "_mmi") == 0) layer.resize(layer.size() - 4);
-      fused_node.name = g.UniqueName(layer);
-      for (int i = 1; !fused_names.insert(fused_node.name).second; ++i) {
-        fused_node.name = g.UniqueName(layer + "_" + std::to_string(i));  // fused nodes join g.nodes at the end
-      }
-      fused_node.op = std::string(kOpDynamicQuantMatMul);
-      fused_node.inputs = {dql->inputs[0], mmi->inputs[1], ws_id};
-      ValueId y = mul.outputs[0];
-      int last = static_cast<int>(idx);
-      // An Add of a constant per-output bias right after joins the epilogue.
-      if (single_use(y)) {
-        for (size_t a = 0; a < g.nodes.size(); ++a) {
-          const Node& add = g.nodes[a];
-          if (add.op != "Add" || add.inputs.size() != 2 || remove[a]) continue;
-          const int yi = add.inputs[0] == y ? 0 : add.inputs[1] == y ? 1 : -1;
-          if (yi < 0) continue;
-          const Tensor* b = ConstantOf(g, add.inputs[1 - yi], DType::kF32);
-          if (b == nullptr || b->num_elements() != n) break;
-          if (!(b->shape().size() == 1 || (b->shape().size() == 2 && b->shape()[0] == 1))) break;
-          if (g.values[mmi->inputs[0]].shape.size() < b->shape().size()) break;
-          ValueId bias_id = add.inputs[1 - yi];
-          if (b->shape() != Shape{n}) {
-            ASSIGN_OR_RETURN(Tensor bias, b->Reshaped({n}));
-            bias_id = g.AddConstant(g.UniqueName(g.values[bias_id].name + "_n"), std::move(bias));
-          }
-          fused_node.inputs.push_back(bias_id);
-          y = add.outputs[0];
-          remove[a] = true;
-          last = std::max(last, static_cast<int>(a));
-          break;
-        }
-      }
-      fused_node.outputs = {y};
-      remove[idx] = true;
-      remove[producer[cast_v]] = true;
-      remove[producer[cast->inputs[0]]] = true;
-      fused_nodes.push_back(std::move(fused_node));
-      fused_at.push_back(last);
-      ++fused;
-      break;
-    }
+
+  const Node* ProducedBy(ValueId v, std::string_view op) const {
+    if (v == kNoValue || producer_[v] < 0) return nullptr;
+    const Node& p = g_.nodes[producer_[v]];
+    return p.op == op ? &p : nullptr;
   }
-  if (fused == 0) return 0;
-  std::vector<Node> kept;
-  for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
-    if (!remove[idx]) kept.push_back(std::move(g.nodes[idx]));
-    for (size_t f = 0; f < fused_at.size(); ++f) {
-      if (fused_at[f] == static_cast<int>(idx)) kept.push_back(std::move(fused_nodes[f]));
+  bool SingleUse(ValueId v) const { return uses_[v] == 1 && !IsGraphOutput(g_, v); }
+
+  // The chain behind mul.inputs[order] (the Cast) and mul.inputs[1 - order]
+  // (the scales), when every piece has the form the kernel computes.
+  std::optional<DynamicQuantMatch> Match(const Node& mul, int order) const {
+    DynamicQuantMatch m;
+    m.cast_out = mul.inputs[order];
+    const ValueId scale_v = mul.inputs[1 - order];
+    const Node* cast = ProducedBy(m.cast_out, "Cast");
+    const Node* scales = ProducedBy(scale_v, "Mul");
+    if (cast == nullptr || scales == nullptr || !SingleUse(m.cast_out)) return std::nullopt;
+    Result<int64_t> to = cast->attrs.GetInt("to", 0);
+    if (!to.ok() || *to != 1) return std::nullopt;
+    m.mmi = ProducedBy(cast->inputs[0], "MatMulInteger");
+    if (m.mmi == nullptr || !SingleUse(cast->inputs[0])) return std::nullopt;
+    m.dql = ProducedBy(m.mmi->inputs[0], "DynamicQuantizeLinear");
+    if (m.dql == nullptr || m.dql->outputs.size() < 3 || m.mmi->outputs[0] == kNoValue) return std::nullopt;
+    // a_zero_point must be the DQL's own (or absent, meaning 0: not ours).
+    if (m.mmi->input(2) != m.dql->outputs[2] || m.dql->outputs[2] == kNoValue) return std::nullopt;
+    const Tensor* w = ConstantOf(g_, m.mmi->inputs[1], DType::kS8);
+    if (w == nullptr || w->shape().size() != 2) return std::nullopt;
+    m.n = w->shape()[1];
+    if (const ValueId bz = m.mmi->input(3); bz != kNoValue) {
+      const Tensor* z = g_.values[bz].is_constant() ? g_.values[bz].constant.get() : nullptr;
+      if (z == nullptr || (z->dtype() != DType::kS8 && z->dtype() != DType::kU8)) return std::nullopt;
+      for (int64_t i = 0; i < z->num_elements(); ++i) {
+        if (z->data_as<int8_t>()[i] != 0) return std::nullopt;
+      }
     }
+    // scales = Mul(x_scale, w_scale) with w_scale constant [N], [1] or [].
+    for (int so = 0; so < 2 && m.w_scale == kNoValue; ++so) {
+      if (scales->inputs[so] != m.dql->outputs[1]) continue;
+      const Tensor* t = ConstantOf(g_, scales->inputs[1 - so], DType::kF32);
+      if (t != nullptr && (t->num_elements() == m.n || t->num_elements() == 1) && t->shape().size() <= 1) {
+        m.w_scale = scales->inputs[1 - so];
+      }
+    }
+    if (m.w_scale == kNoValue) return std::nullopt;
+    return m;
   }
-  g.nodes = std::move(kept);
-  RETURN_NOT_OK(g.SortTopologically());
-  return fused;
-}
+
+  // Replaces the matched chain ending at node `idx` (the Mul) by one
+  // kOpDynamicQuantMatMul node, with a following bias Add when it fits.
+  Status Fuse(const DynamicQuantMatch& m, size_t idx) {
+    const Node& mul = g_.nodes[idx];
+    ValueId ws_id = m.w_scale;
+    // The kernel takes W_scale as [N]: a per-tensor scale is broadcast.
+    if (const Tensor& ws = *g_.values[ws_id].constant; ws.shape() != Shape{m.n}) {
+      ASSIGN_OR_RETURN(Tensor w_scale, Tensor::Make(DType::kF32, {m.n}));
+      for (int64_t col = 0; col < m.n; ++col) w_scale.mutable_data_as<float>()[col] = ws.data_as<float>()[0];
+      ws_id = g_.AddConstant(g_.UniqueName(g_.values[ws_id].name + "_n"), std::move(w_scale));
+    }
+    Fused f;
+    f.node.name = FusedName(*m.mmi);
+    f.node.op = std::string(kOpDynamicQuantMatMul);
+    f.node.inputs = {m.dql->inputs[0], m.mmi->inputs[1], ws_id};
+    ValueId y = mul.outputs[0];
+    f.at = static_cast<int>(idx);
+    ASSIGN_OR_RETURN(const int add, FoldBias(m, &f.node, &y));
+    if (add >= 0) f.at = std::max(f.at, add);
+    f.node.outputs = {y};
+    remove_[idx] = true;
+    remove_[producer_[m.cast_out]] = true;
+    remove_[producer_[g_.nodes[producer_[m.cast_out]].inputs[0]]] = true;
+    fused_.push_back(std::move(f));
+    return Status::OK();
+  }
+
+  // An Add of a constant per-output bias right after the chain joins the
+  // epilogue: appends the bias to `fused`, moves *y to the Add's output and
+  // returns the Add's index (-1 when there is none that fits).
+  Result<int> FoldBias(const DynamicQuantMatch& m, Node* fused, ValueId* y) {
+    if (!SingleUse(*y)) return -1;
+    for (size_t a = 0; a < g_.nodes.size(); ++a) {
+      const Node& add = g_.nodes[a];
+      if (add.op != "Add" || add.inputs.size() != 2 || remove_[a]) continue;
+      const int yi = add.inputs[0] == *y ? 0 : add.inputs[1] == *y ? 1 : -1;
+      if (yi < 0) continue;
+      const Tensor* b = ConstantOf(g_, add.inputs[1 - yi], DType::kF32);
+      if (b == nullptr || b->num_elements() != m.n) return -1;
+      if (!(b->shape().size() == 1 || (b->shape().size() == 2 && b->shape()[0] == 1))) return -1;
+      if (g_.values[m.mmi->inputs[0]].shape.size() < b->shape().size()) return -1;
+      ValueId bias_id = add.inputs[1 - yi];
+      if (b->shape() != Shape{m.n}) {
+        ASSIGN_OR_RETURN(Tensor bias, b->Reshaped({m.n}));
+        bias_id = g_.AddConstant(g_.UniqueName(g_.values[bias_id].name + "_n"), std::move(bias));
+      }
+      fused->inputs.push_back(bias_id);
+      *y = add.outputs[0];
+      remove_[a] = true;
+      return static_cast<int>(a);
+    }
+    return -1;
+  }
+
+  // Named after the layer: "/0/Gemm_mmi" (QuantizeDynamic's name) ->
+  // "/0/Gemm"; unique among the graph's names and the other fused nodes
+  // (which join g_.nodes only at the end).
+  std::string FusedName(const Node& mmi) {
+    std::string layer = mmi.name.empty() ? "dynamic_quant_matmul" : mmi.name;
+    if (layer.size() > 4 && layer.compare(layer.size() - 4, 4, "_mmi") == 0) layer.resize(layer.size() - 4);
+    std::string name = g_.UniqueName(layer);
+    for (int i = 1; !fused_names_.insert(name).second; ++i) name = g_.UniqueName(layer + "_" + std::to_string(i));
+    return name;
+  }
+
+  Graph& g_;
+  const std::vector<int> producer_;
+  const std::vector<int> uses_;
+  std::vector<bool> remove_;
+  std::vector<Fused> fused_;
+  std::unordered_set<std::string> fused_names_;
+};
+
+}  // namespace
+
+Result<int> FuseDynamicQuantMatMul(Graph* graph) { return DynamicQuantFuser(graph).Run(); }
 
 }  // namespace edgepipe::nn
