@@ -8,6 +8,7 @@
 #include "edgepipe/nn/passes.h"
 #include "edgepipe/nn/shape_inference.h"
 #include "nn/kernel.h"
+#include "nn/memory_plan.h"
 #include "nn/op_params.h"
 
 #if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
@@ -25,8 +26,6 @@ dnnl::engine& CpuEngine() {
   return engine;
 }
 
-constexpr size_t kArenaAlign = 64;
-
 // oneDNN sizes its work split by the thread count seen when a primitive is
 // created *and* when it runs, so set it before both (per calling thread:
 // it is an OpenMP ICV).
@@ -37,8 +36,6 @@ void ApplyThreads(int threads) {
   (void)threads;
 #endif
 }
-
-size_t AlignUp(size_t n) { return (n + kArenaAlign - 1) / kArenaAlign * kArenaAlign; }
 
 // Converts a blocked layout to plain (or any layout to any other).
 class ReorderKernel final : public Kernel {
@@ -74,7 +71,6 @@ struct Slot {
   const void* constant = nullptr;  // kConstant
   int input_index = -1;       // kInput
   int alias_of = -1;          // kAlias: the slot whose bytes these are
-  int def_step = -1, last_use = -1;
 };
 
 struct Step {
@@ -110,6 +106,285 @@ KernelTensor TensorFor(const Value& v) {
   return t;
 }
 
+// "f32,-,s8": the input dtypes a kernel lookup matched against ("-": omitted).
+std::string InputDTypes(const std::vector<KernelTensor>& inputs) {
+  std::string dtypes;
+  for (const KernelTensor& t : inputs) {
+    dtypes += (dtypes.empty() ? "" : ",") + std::string(t.present ? DTypeName(t.dtype) : "-");
+  }
+  return dtypes;
+}
+
+// The graph with its inputs bound to `input_shapes` and every shape inferred.
+// A copy: constants are shared, not copied.
+Result<Graph> BindInputShapes(const Graph& graph, const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() != graph.inputs.size()) {
+    return Status::InvalidArgument("model has " + std::to_string(graph.inputs.size()) + " inputs, got " +
+                                   std::to_string(input_shapes.size()) + " shapes");
+  }
+  Graph g = graph;
+  for (size_t i = 0; i < input_shapes.size(); ++i) {
+    Value& v = g.values[g.inputs[i]];
+    const Shape& s = input_shapes[i];
+    bool fits = v.shape.size() == s.size() && IsStatic(s);
+    for (size_t d = 0; fits && d < s.size(); ++d) fits = v.shape[d] < 0 || v.shape[d] == s[d];
+    if (!fits) {
+      return Status::InvalidArgument("input '" + v.name + "' has shape " + ShapeToString(s) + ", model expects " +
+                                     ShapeToString(v.shape));
+    }
+    v.shape = s;
+  }
+  RETURN_NOT_OK(InferShapes(&g));
+  return g;
+}
+
+// Turns a shape-bound graph into the plan's slots and steps: one kernel per
+// node, in node order, plus a reorder wherever a kernel or a graph output
+// needs plain bytes that the producer wrote in a blocked layout. Borrows the
+// graph, options and registry: they outlive the builder.
+class PlanBuilder {
+ public:
+  PlanBuilder(const Graph& graph, const ExecutorOptions& options, const KernelRegistry& registry)
+      : graph_(graph),
+        options_(options),
+        registry_(registry),
+        plan_(std::make_unique<Plan>()),
+        slot_of_(graph.values.size(), -1),
+        plain_of_(graph.values.size(), -1) {}
+  PlanBuilder(const PlanBuilder&) = delete;
+  PlanBuilder& operator=(const PlanBuilder&) = delete;
+
+  // Slots for graph inputs and constants: bytes the plan reads but does not own.
+  void AddExternalSlots();
+  // The first candidate kernel (priority order) whose Prepare accepts the node.
+  Status PlaceNode(size_t node_index);
+  // Graph outputs are copied out of plain slots.
+  Status AddGraphOutputs();
+  std::unique_ptr<Plan> Finish() { return std::move(plan_); }
+
+ private:
+  int AddSlot(Slot slot);
+  Result<int> EnsurePlain(ValueId value);
+  KernelPrepareContext PrepareContextFor(const Node& node) const;
+  Result<std::vector<int>> BindInputs(const Node& node, const Kernel& kernel, KernelPrepareContext* ctx);
+  bool DisabledByOptions(const Kernel& kernel, bool last_candidate) const;
+  void AddNodeStep(size_t node_index, std::unique_ptr<Kernel> kernel, std::vector<int> in_slots,
+                   const std::vector<KernelTensor>& outputs);
+
+  const Graph& graph_;
+  const ExecutorOptions& options_;
+  const KernelRegistry& registry_;
+  std::unique_ptr<Plan> plan_;
+  std::vector<int> slot_of_;   // value -> slot (its producer's layout)
+  std::vector<int> plain_of_;  // value -> plain slot
+};
+
+int PlanBuilder::AddSlot(Slot slot) {
+  plan_->slots.push_back(std::move(slot));
+  return static_cast<int>(plan_->slots.size() - 1);
+}
+
+void PlanBuilder::AddExternalSlots() {
+  for (size_t i = 0; i < graph_.inputs.size(); ++i) {
+    Slot s;
+    s.kind = SlotKind::kInput;
+    s.tensor = TensorFor(graph_.values[graph_.inputs[i]]);
+    s.input_index = static_cast<int>(i);
+    slot_of_[graph_.inputs[i]] = plain_of_[graph_.inputs[i]] = AddSlot(std::move(s));
+  }
+  for (size_t v = 0; v < graph_.values.size(); ++v) {
+    if (!graph_.values[v].is_constant()) continue;
+    Slot s;
+    s.kind = SlotKind::kConstant;
+    s.tensor = TensorFor(graph_.values[v]);
+    s.constant = graph_.values[v].constant->data();
+    slot_of_[v] = plain_of_[v] = AddSlot(std::move(s));
+  }
+}
+
+// A plain copy of `value`: a reorder step, added once per value.
+Result<int> PlanBuilder::EnsurePlain(ValueId value) {
+  if (plain_of_[value] >= 0) return plain_of_[value];
+  const int src = slot_of_[value];
+  Slot dst;
+  dst.tensor = plan_->slots[src].tensor;
+  dst.tensor.plain = true;
+  dst.tensor.desc = PlainDesc(dst.tensor.dtype, dst.tensor.shape);
+  dst.tensor.bytes = static_cast<size_t>(NumElements(dst.tensor.shape)) * DTypeSize(dst.tensor.dtype);
+  Node reorder_node;
+  reorder_node.name = graph_.values[value].name + "/to_plain";
+  reorder_node.op = "Reorder";
+  KernelPrepareContext ctx;
+  ctx.node = &reorder_node;
+  ctx.inputs = {plan_->slots[src].tensor};
+  ctx.outputs = {dst.tensor};
+  ctx.engine = &CpuEngine();
+  auto kernel = std::make_unique<ReorderKernel>();
+  RETURN_NOT_OK(kernel->Prepare(&ctx));
+  const int dst_slot = AddSlot(std::move(dst));
+  Step step;
+  step.kernel = std::move(kernel);
+  step.in_slots = {src};
+  step.out_slots = {dst_slot};
+  step.label = reorder_node.name;
+  plan_->steps.push_back(std::move(step));
+  ++plan_->stats.reorder_steps;
+  plain_of_[value] = dst_slot;
+  return dst_slot;
+}
+
+// Inputs in their producers' layouts; outputs plain, for a kernel to change.
+KernelPrepareContext PlanBuilder::PrepareContextFor(const Node& node) const {
+  KernelPrepareContext ctx;
+  ctx.node = &node;
+  ctx.engine = &CpuEngine();
+  ctx.threads = options_.threads > 0 ? options_.threads : GetNumThreads();
+  ctx.inputs.resize(node.inputs.size());
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    if (node.inputs[i] != kNoValue) ctx.inputs[i] = plan_->slots[slot_of_[node.inputs[i]]].tensor;
+  }
+  ctx.outputs.resize(node.outputs.size());
+  for (size_t o = 0; o < node.outputs.size(); ++o) {
+    if (node.outputs[o] != kNoValue) ctx.outputs[o] = TensorFor(graph_.values[node.outputs[o]]);
+  }
+  return ctx;
+}
+
+// The slot each input is read from: as produced if the kernel takes blocked
+// layouts (or it is plain already), else a plain copy.
+Result<std::vector<int>> PlanBuilder::BindInputs(const Node& node, const Kernel& kernel, KernelPrepareContext* ctx) {
+  std::vector<int> in_slots(node.inputs.size(), -1);
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const ValueId in = node.inputs[i];
+    if (in == kNoValue) continue;
+    if (kernel.AcceptsBlockedInputs() || plan_->slots[slot_of_[in]].tensor.plain) {
+      in_slots[i] = slot_of_[in];
+    } else {
+      ASSIGN_OR_RETURN(in_slots[i], EnsurePlain(in));  // harmless if the kernel declines
+    }
+    ctx->inputs[i] = plan_->slots[in_slots[i]].tensor;
+  }
+  return in_slots;
+}
+
+// direct_kernels = false still keeps a direct kernel that is the node's last
+// candidate: there is no oneDNN primitive to fall back to.
+bool PlanBuilder::DisabledByOptions(const Kernel& kernel, bool last_candidate) const {
+  return !options_.direct_kernels && std::string(kernel.name()).rfind("direct", 0) == 0 && !last_candidate;
+}
+
+Status PlanBuilder::PlaceNode(size_t node_index) {
+  const Node& node = graph_.nodes[node_index];
+  const KernelPrepareContext ctx = PrepareContextFor(node);
+  const std::vector<const KernelRegistration*> candidates = registry_.Candidates(node, ctx.inputs);
+  if (candidates.empty()) {
+    return Status::NotSupported(NodeContext(node) + "no kernel for op " + node.op + " with input types (" +
+                                InputDTypes(ctx.inputs) + ")");
+  }
+  std::string declined;
+  for (const KernelRegistration* reg : candidates) {
+    std::unique_ptr<Kernel> kernel = reg->factory();
+    KernelPrepareContext try_ctx = ctx;
+    ASSIGN_OR_RETURN(std::vector<int> in_slots, BindInputs(node, *kernel, &try_ctx));
+    if (DisabledByOptions(*kernel, reg == candidates.back())) {
+      declined += std::string(kernel->name()) + ": disabled by options; ";
+      continue;
+    }
+    Status st = kernel->Prepare(&try_ctx);
+    if (st.IsNotSupported()) {
+      declined += std::string(kernel->name()) + ": " + st.message() + "; ";
+      continue;
+    }
+    RETURN_NOT_OK(st);
+    AddNodeStep(node_index, std::move(kernel), std::move(in_slots), try_ctx.outputs);
+    return Status::OK();
+  }
+  return Status::NotSupported(NodeContext(node) + "every kernel declined: " + declined);
+}
+
+// An aliasing kernel (Reshape, Flatten, Identity) runs nothing: its output is
+// a new view of input 0's bytes. Other kernels get a fresh slot per output, in
+// the layout their Prepare chose.
+void PlanBuilder::AddNodeStep(size_t node_index, std::unique_ptr<Kernel> kernel, std::vector<int> in_slots,
+                              const std::vector<KernelTensor>& outputs) {
+  const Node& node = graph_.nodes[node_index];
+  Step step;
+  step.node_index = static_cast<int>(node_index);
+  step.in_slots = std::move(in_slots);
+  step.label = node.name + " (" + node.op + ") -> " + kernel->name();
+  if (kernel->AliasesInput0()) {
+    Slot s;
+    s.kind = SlotKind::kAlias;
+    s.tensor = outputs[0];
+    s.alias_of = step.in_slots[0];
+    const int id = AddSlot(std::move(s));
+    slot_of_[node.outputs[0]] = plain_of_[node.outputs[0]] = id;
+    step.out_slots = {id};
+    ++plan_->stats.alias_steps;
+  } else {
+    for (size_t o = 0; o < node.outputs.size(); ++o) {
+      if (node.outputs[o] == kNoValue) {
+        step.out_slots.push_back(-1);
+        continue;
+      }
+      Slot s;
+      s.tensor = outputs[o];
+      if (!s.tensor.plain) s.tensor.bytes = s.tensor.desc.get_size();
+      const int id = AddSlot(std::move(s));
+      slot_of_[node.outputs[o]] = id;
+      if (plan_->slots[id].tensor.plain) plain_of_[node.outputs[o]] = id;
+      step.out_slots.push_back(id);
+    }
+    step.kernel = std::move(kernel);
+    ++plan_->stats.kernel_steps;
+  }
+  plan_->steps.push_back(std::move(step));
+}
+
+Status PlanBuilder::AddGraphOutputs() {
+  for (ValueId out : graph_.outputs) {
+    ASSIGN_OR_RETURN(int s, EnsurePlain(out));
+    plan_->output_slots.push_back(s);
+    plan_->output_shapes.push_back(graph_.values[out].shape);
+    plan_->output_dtypes.push_back(graph_.values[out].dtype);
+  }
+  return Status::OK();
+}
+
+// Arena offsets for the kArena slots and the arena size (memory_plan.h).
+Status PlaceSlotsInArena(Plan* plan, size_t max_arena_bytes) {
+  std::vector<MemoryPlanBuffer> buffers;
+  buffers.reserve(plan->slots.size());
+  for (const Slot& slot : plan->slots) {
+    buffers.push_back(
+        {slot.tensor.bytes, slot.kind == SlotKind::kArena, slot.kind == SlotKind::kAlias ? slot.alias_of : -1});
+  }
+  std::vector<MemoryPlanStep> steps;
+  steps.reserve(plan->steps.size());
+  for (const Step& step : plan->steps) steps.push_back({step.in_slots, step.out_slots});
+  ASSIGN_OR_RETURN(const MemoryPlan memory, PlanMemory(buffers, steps, plan->output_slots, max_arena_bytes));
+  for (size_t s = 0; s < plan->slots.size(); ++s) plan->slots[s].offset = memory.offsets[s];
+  plan->stats.arena_bytes = memory.arena_bytes;
+  plan->stats.unshared_bytes = memory.unshared_bytes;
+  return Status::OK();
+}
+
+// Allocates once per plan, and sizes the pointer tables, so Execute does not allocate.
+Status AllocateArena(Plan* plan) {
+  ASSIGN_OR_RETURN(plan->arena, Buffer::AllocateZeroed(std::max<size_t>(plan->stats.arena_bytes, 1)));
+  plan->ptrs.assign(plan->slots.size(), nullptr);
+  for (size_t s = 0; s < plan->slots.size(); ++s) {
+    const Slot& slot = plan->slots[s];
+    if (slot.kind == SlotKind::kArena) plan->ptrs[s] = plan->arena->mutable_data() + slot.offset;
+    if (slot.kind == SlotKind::kConstant) plan->ptrs[s] = const_cast<void*>(slot.constant);
+  }
+  for (Step& step : plan->steps) {
+    step.in_ptrs.assign(step.in_slots.size(), nullptr);
+    step.out_ptrs.assign(step.out_slots.size(), nullptr);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 struct Executor::Impl {
@@ -125,242 +400,14 @@ struct Executor::Impl {
 };
 
 Result<std::unique_ptr<Plan>> Executor::Impl::BuildPlan(const std::vector<Shape>& input_shapes) {
-  if (input_shapes.size() != graph.inputs.size()) {
-    return Status::InvalidArgument("model has " + std::to_string(graph.inputs.size()) + " inputs, got " +
-                                   std::to_string(input_shapes.size()) + " shapes");
-  }
-  // Concrete shapes: a copy of the graph (constants are shared, not copied).
-  Graph g = graph;
-  for (size_t i = 0; i < input_shapes.size(); ++i) {
-    Value& v = g.values[g.inputs[i]];
-    const Shape& s = input_shapes[i];
-    bool fits = v.shape.size() == s.size() && IsStatic(s);
-    for (size_t d = 0; fits && d < s.size(); ++d) fits = v.shape[d] < 0 || v.shape[d] == s[d];
-    if (!fits) {
-      return Status::InvalidArgument("input '" + v.name + "' has shape " + ShapeToString(s) + ", model expects " +
-                                     ShapeToString(v.shape));
-    }
-    v.shape = s;
-  }
-  RETURN_NOT_OK(InferShapes(&g));
-
-  auto plan = std::make_unique<Plan>();
-  std::vector<int> slot_of(g.values.size(), -1);   // value -> slot (its producer's layout)
-  std::vector<int> plain_of(g.values.size(), -1);  // value -> plain slot
-  auto add_slot = [&](Slot s) {
-    plan->slots.push_back(std::move(s));
-    return static_cast<int>(plan->slots.size() - 1);
-  };
-  for (size_t i = 0; i < g.inputs.size(); ++i) {
-    Slot s;
-    s.kind = SlotKind::kInput;
-    s.tensor = TensorFor(g.values[g.inputs[i]]);
-    s.input_index = static_cast<int>(i);
-    slot_of[g.inputs[i]] = plain_of[g.inputs[i]] = add_slot(std::move(s));
-  }
-  for (size_t v = 0; v < g.values.size(); ++v) {
-    if (!g.values[v].is_constant()) continue;
-    Slot s;
-    s.kind = SlotKind::kConstant;
-    s.tensor = TensorFor(g.values[v]);
-    s.constant = g.values[v].constant->data();
-    slot_of[v] = plain_of[v] = add_slot(std::move(s));
-  }
-  // A plain copy of `value` (a reorder step, once per value).
-  auto ensure_plain = [&](ValueId value) -> Result<int> {
-    if (plain_of[value] >= 0) return plain_of[value];
-    const int src = slot_of[value];
-    Slot dst;
-    dst.tensor = plan->slots[src].tensor;
-    dst.tensor.plain = true;
-    dst.tensor.desc = PlainDesc(dst.tensor.dtype, dst.tensor.shape);
-    dst.tensor.bytes = static_cast<size_t>(NumElements(dst.tensor.shape)) * DTypeSize(dst.tensor.dtype);
-    Node reorder_node;
-    reorder_node.name = g.values[value].name + "/to_plain";
-    reorder_node.op = "Reorder";
-    KernelPrepareContext ctx;
-    ctx.node = &reorder_node;
-    ctx.inputs = {plan->slots[src].tensor};
-    ctx.outputs = {dst.tensor};
-    ctx.engine = &CpuEngine();
-    auto kernel = std::make_unique<ReorderKernel>();
-    RETURN_NOT_OK(kernel->Prepare(&ctx));
-    const int dst_slot = add_slot(std::move(dst));
-    Step step;
-    step.kernel = std::move(kernel);
-    step.in_slots = {src};
-    step.out_slots = {dst_slot};
-    step.label = reorder_node.name;
-    plan->steps.push_back(std::move(step));
-    ++plan->stats.reorder_steps;
-    plain_of[value] = dst_slot;
-    return dst_slot;
-  };
-
-  for (size_t n = 0; n < g.nodes.size(); ++n) {
-    const Node& node = g.nodes[n];
-    KernelPrepareContext ctx;
-    ctx.node = &node;
-    ctx.engine = &CpuEngine();
-    ctx.threads = options.threads > 0 ? options.threads : GetNumThreads();
-    ctx.inputs.resize(node.inputs.size());
-    for (size_t i = 0; i < node.inputs.size(); ++i) {
-      if (node.inputs[i] == kNoValue) continue;
-      ctx.inputs[i] = plan->slots[slot_of[node.inputs[i]]].tensor;
-    }
-    const std::vector<const KernelRegistration*> candidates = registry->Candidates(node, ctx.inputs);
-    if (candidates.empty()) {
-      std::string dtypes;
-      for (const KernelTensor& t : ctx.inputs) {
-        dtypes += (dtypes.empty() ? "" : ",") + std::string(t.present ? DTypeName(t.dtype) : "-");
-      }
-      return Status::NotSupported(NodeContext(node) + "no kernel for op " + node.op + " with input types (" + dtypes + ")");
-    }
-    std::string declined;
-    bool placed = false;
-    for (const KernelRegistration* reg : candidates) {
-      std::unique_ptr<Kernel> kernel = reg->factory();
-      KernelPrepareContext try_ctx = ctx;
-      std::vector<int> in_slots(node.inputs.size(), -1);
-      for (size_t i = 0; i < node.inputs.size(); ++i) {
-        const ValueId in = node.inputs[i];
-        if (in == kNoValue) continue;
-        if (kernel->AcceptsBlockedInputs() || plan->slots[slot_of[in]].tensor.plain) {
-          in_slots[i] = slot_of[in];
-        } else {
-          ASSIGN_OR_RETURN(in_slots[i], ensure_plain(in));  // harmless if the kernel declines
-        }
-        try_ctx.inputs[i] = plan->slots[in_slots[i]].tensor;
-      }
-      try_ctx.outputs.resize(node.outputs.size());
-      for (size_t o = 0; o < node.outputs.size(); ++o) {
-        if (node.outputs[o] != kNoValue) try_ctx.outputs[o] = TensorFor(g.values[node.outputs[o]]);
-      }
-      if (!options.direct_kernels && std::string(kernel->name()).rfind("direct", 0) == 0 && reg != candidates.back()) {
-        declined += std::string(kernel->name()) + ": disabled by options; ";
-        continue;
-      }
-      Status st = kernel->Prepare(&try_ctx);
-      if (st.IsNotSupported()) {
-        declined += std::string(kernel->name()) + ": " + st.message() + "; ";
-        continue;
-      }
-      RETURN_NOT_OK(st);
-      Step step;
-      step.node_index = static_cast<int>(n);
-      step.in_slots = in_slots;
-      step.label = node.name + " (" + node.op + ") -> " + kernel->name();
-      if (kernel->AliasesInput0()) {
-        Slot s;
-        s.kind = SlotKind::kAlias;
-        s.tensor = try_ctx.outputs[0];
-        s.alias_of = in_slots[0];
-        const int id = add_slot(std::move(s));
-        slot_of[node.outputs[0]] = plain_of[node.outputs[0]] = id;
-        step.out_slots = {id};
-        ++plan->stats.alias_steps;
-      } else {
-        for (size_t o = 0; o < node.outputs.size(); ++o) {
-          if (node.outputs[o] == kNoValue) {
-            step.out_slots.push_back(-1);
-            continue;
-          }
-          Slot s;
-          s.tensor = try_ctx.outputs[o];
-          if (!s.tensor.plain) s.tensor.bytes = s.tensor.desc.get_size();
-          const int id = add_slot(std::move(s));
-          slot_of[node.outputs[o]] = id;
-          if (plan->slots[id].tensor.plain) plain_of[node.outputs[o]] = id;
-          step.out_slots.push_back(id);
-        }
-        step.kernel = std::move(kernel);
-        ++plan->stats.kernel_steps;
-      }
-      plan->steps.push_back(std::move(step));
-      placed = true;
-      break;
-    }
-    if (!placed) return Status::NotSupported(NodeContext(node) + "every kernel declined: " + declined);
-  }
-  for (ValueId out : g.outputs) {
-    ASSIGN_OR_RETURN(int s, ensure_plain(out));
-    plan->output_slots.push_back(s);
-    plan->output_shapes.push_back(g.values[out].shape);
-    plan->output_dtypes.push_back(g.values[out].dtype);
-  }
-
-  // Lifetimes in step order; an alias keeps its source alive.
-  auto root = [&](int s) {
-    while (plan->slots[s].kind == SlotKind::kAlias) s = plan->slots[s].alias_of;
-    return s;
-  };
-  const int num_steps = static_cast<int>(plan->steps.size());
-  for (int st = 0; st < num_steps; ++st) {
-    for (int s : plan->steps[st].out_slots) {
-      if (s >= 0 && plan->slots[s].def_step < 0) plan->slots[s].def_step = st;
-    }
-    for (int s : plan->steps[st].in_slots) {
-      if (s < 0) continue;
-      Slot& r = plan->slots[root(s)];
-      r.last_use = std::max(r.last_use, st);
-    }
-    for (int s : plan->steps[st].out_slots) {
-      if (s < 0) continue;
-      Slot& r = plan->slots[root(s)];
-      r.last_use = std::max(r.last_use, st);
-    }
-  }
-  for (int s : plan->output_slots) plan->slots[root(s)].last_use = num_steps;
-
-  // Greedy first-fit, largest first: a value may take any bytes whose
-  // current owners are dead before it is defined or born after its last use.
-  std::vector<int> order;
-  for (size_t s = 0; s < plan->slots.size(); ++s) {
-    if (plan->slots[s].kind == SlotKind::kArena) order.push_back(static_cast<int>(s));
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return plan->slots[a].tensor.bytes > plan->slots[b].tensor.bytes; });
-  std::vector<int> placed_slots;
-  size_t arena = 0;
-  for (int s : order) {
-    Slot& slot = plan->slots[s];
-    const size_t size = AlignUp(std::max<size_t>(slot.tensor.bytes, 1));
-    plan->stats.unshared_bytes += size;
-    if (size > options.max_arena_bytes) {
-      return Status::OutOfMemory("value of " + std::to_string(slot.tensor.bytes) + " bytes exceeds the arena limit");
-    }
-    std::vector<std::pair<size_t, size_t>> busy;
-    for (int o : placed_slots) {
-      const Slot& other = plan->slots[o];
-      if (other.last_use < slot.def_step || other.def_step > slot.last_use) continue;
-      busy.push_back({other.offset, other.offset + AlignUp(std::max<size_t>(other.tensor.bytes, 1))});
-    }
-    std::sort(busy.begin(), busy.end());
-    size_t offset = 0;
-    for (const auto& [begin, end] : busy) {
-      if (offset + size <= begin) break;
-      offset = std::max(offset, end);
-    }
-    slot.offset = offset;
-    arena = std::max(arena, offset + size);
-    placed_slots.push_back(s);
-  }
-  if (arena > options.max_arena_bytes) {
-    return Status::OutOfMemory("activation arena of " + std::to_string(arena) + " bytes exceeds the limit of " +
-                               std::to_string(options.max_arena_bytes));
-  }
-  plan->stats.arena_bytes = arena;
-  ASSIGN_OR_RETURN(plan->arena, Buffer::AllocateZeroed(std::max<size_t>(arena, 1)));
-  plan->ptrs.assign(plan->slots.size(), nullptr);
-  for (size_t s = 0; s < plan->slots.size(); ++s) {
-    const Slot& slot = plan->slots[s];
-    if (slot.kind == SlotKind::kArena) plan->ptrs[s] = plan->arena->mutable_data() + slot.offset;
-    if (slot.kind == SlotKind::kConstant) plan->ptrs[s] = const_cast<void*>(slot.constant);
-  }
-  for (Step& step : plan->steps) {
-    step.in_ptrs.assign(step.in_slots.size(), nullptr);
-    step.out_ptrs.assign(step.out_slots.size(), nullptr);
-  }
+  ASSIGN_OR_RETURN(const Graph g, BindInputShapes(graph, input_shapes));
+  PlanBuilder builder(g, options, *registry);
+  builder.AddExternalSlots();
+  for (size_t node_idx = 0; node_idx < g.nodes.size(); ++node_idx) RETURN_NOT_OK(builder.PlaceNode(node_idx));
+  RETURN_NOT_OK(builder.AddGraphOutputs());
+  std::unique_ptr<Plan> plan = builder.Finish();
+  RETURN_NOT_OK(PlaceSlotsInArena(plan.get(), options.max_arena_bytes));
+  RETURN_NOT_OK(AllocateArena(plan.get()));
   return plan;
 }
 
@@ -439,13 +486,12 @@ Result<std::unique_ptr<Executor>> Executor::Create(Graph graph, ExecutorOptions 
       if (node.inputs[i] != kNoValue) ins[i] = TensorFor(impl->graph.values[node.inputs[i]]);
     }
     if (impl->registry->Candidates(node, ins).empty()) {
-      std::string dtypes;
-      for (const KernelTensor& t : ins) dtypes += (dtypes.empty() ? "" : ",") + std::string(t.present ? DTypeName(t.dtype) : "-");
-      return Status::NotSupported(NodeContext(node) + "no kernel for op " + node.op + " with input types (" + dtypes +
-                                  ")" + (node.op.find("Integer") != std::string::npos || node.op.rfind("QLinear", 0) == 0 ||
-                                                 node.op.find("Quantize") != std::string::npos
-                                             ? " (quantized execution is not implemented yet)"
-                                             : ""));
+      return Status::NotSupported(NodeContext(node) + "no kernel for op " + node.op + " with input types (" +
+                                  InputDTypes(ins) + ")" +
+                                  (node.op.find("Integer") != std::string::npos || node.op.rfind("QLinear", 0) == 0 ||
+                                           node.op.find("Quantize") != std::string::npos
+                                       ? " (quantized execution is not implemented yet)"
+                                       : ""));
     }
   }
   return std::unique_ptr<Executor>(new Executor(std::move(impl)));
