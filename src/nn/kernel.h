@@ -47,8 +47,11 @@ struct KernelPrepareContext {
 };
 
 struct KernelRunContext {
-  const void* const* inputs = nullptr;  // per node input; nullptr when absent
-  void* const* outputs = nullptr;       // per node output; nullptr when absent
+  // One pointer per input/output the node lists (nullptr for one it marks
+  // absent with an empty name); trailing optional ones the node leaves out
+  // have no entry at all, so kernels note in Prepare which exist.
+  const void* const* inputs = nullptr;
+  void* const* outputs = nullptr;
   dnnl::stream* stream = nullptr;
 };
 

@@ -89,6 +89,10 @@ class DynamicQuantizeLinearKernel final : public Kernel {
   const char* name() const override { return "reference_dynamic_quantize"; }
   Status Prepare(KernelPrepareContext* ctx) override {
     count_ = NumElements(ctx->inputs[0].shape);
+    // The run context holds one pointer per output the node declares: the
+    // scale and zero point may be missing, not just null.
+    has_scale_ = ctx->outputs.size() > 1 && ctx->outputs[1].present;
+    has_zero_point_ = ctx->outputs.size() > 2 && ctx->outputs[2].present;
     return Status::OK();
   }
   Status Run(const KernelRunContext& ctx) override {
@@ -96,13 +100,14 @@ class DynamicQuantizeLinearKernel final : public Kernel {
     const DynamicQuantParams p = ComputeDynamicQuantParams(x, count_);
     auto* y = static_cast<uint8_t*>(ctx.outputs[0]);
     for (int64_t i = 0; i < count_; ++i) y[i] = QuantizeU8(x[i], p);
-    if (ctx.outputs[1] != nullptr) *static_cast<float*>(ctx.outputs[1]) = p.scale;
-    if (ctx.outputs[2] != nullptr) *static_cast<uint8_t*>(ctx.outputs[2]) = p.zero_point;
+    if (has_scale_) *static_cast<float*>(ctx.outputs[1]) = p.scale;
+    if (has_zero_point_) *static_cast<uint8_t*>(ctx.outputs[2]) = p.zero_point;
     return Status::OK();
   }
 
  private:
   int64_t count_ = 0;
+  bool has_scale_ = false, has_zero_point_ = false;
 };
 
 // A [..., K] (u8/s8) x B [K, N] (u8/s8) -> s32, with a scalar a_zero_point
@@ -122,7 +127,9 @@ class MatMulIntegerKernel final : public Kernel {
     m_ = Rows(a.shape);
     a_signed_ = a.dtype == DType::kS8;
     b_signed_ = b.dtype == DType::kS8;
-    if (ctx->inputs.size() > 2 && ctx->inputs[2].present && NumElements(ctx->inputs[2].shape) != 1) {
+    // As for outputs, absent trailing inputs have no pointer in the run context.
+    has_a_zp_ = ctx->inputs.size() > 2 && ctx->inputs[2].present;
+    if (has_a_zp_ && NumElements(ctx->inputs[2].shape) != 1) {
       return Decline(node, "per-row a_zero_point is not supported");
     }
     b_zp_count_ = 0;
@@ -136,7 +143,7 @@ class MatMulIntegerKernel final : public Kernel {
     auto load = [](const void* p, bool is_signed, int64_t i) -> int32_t {
       return is_signed ? static_cast<const int8_t*>(p)[i] : static_cast<const uint8_t*>(p)[i];
     };
-    const int32_t a_zp = ctx.inputs[2] ? load(ctx.inputs[2], a_signed_, 0) : 0;
+    const int32_t a_zp = has_a_zp_ ? load(ctx.inputs[2], a_signed_, 0) : 0;
     auto* y = static_cast<int32_t*>(ctx.outputs[0]);
     for (int64_t row = 0; row < m_; ++row) {
       for (int64_t col = 0; col < n_; ++col) {
@@ -153,7 +160,7 @@ class MatMulIntegerKernel final : public Kernel {
 
  private:
   int64_t m_ = 0, k_ = 0, n_ = 0, b_zp_count_ = 0;
-  bool a_signed_ = false, b_signed_ = false;
+  bool a_signed_ = false, b_signed_ = false, has_a_zp_ = false;
 };
 
 template <typename From, typename To>

@@ -15,6 +15,7 @@
 #include "edgepipe/nn/passes.h"
 #include "edgepipe/nn/quantize_dynamic.h"
 #include "edgepipe/nn/shape_inference.h"
+#include "nn/qgemm.h"
 #include "nn_test_util.h"
 
 namespace edgepipe::nn {
@@ -148,6 +149,46 @@ TEST(QuantizeDynamicTest, ZeroInputGivesBias) {
   Tensor x = *Tensor::Make(DType::kF32, {2, 8});
   const std::vector<float> fused = RunModel(g, x, true);
   EXPECT_EQ(fused, RunModel(g, x, false));
+}
+
+// Optional outputs and inputs a node leaves out have no pointer in the
+// kernel's run context: DynamicQuantizeLinear with only y (folded as a
+// constant here) and MatMulInteger without zero points must not touch them
+// (they did, corrupting the heap; found by random single-node models).
+TEST(QuantizeDynamicTest, QuantOpsWithOmittedOptionalsRun) {
+  Graph g;
+  std::vector<float> values(24);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i) * 0.5f - 3.0f;
+  const ValueId c = g.AddConstant("c", *Tensor::FromFloats({2, 4, 3}, values));
+  const ValueId q = g.AddValue("q", DType::kU8, {}, false);
+  g.nodes.push_back(Node{"dql", "DynamicQuantizeLinear", {c}, {q}, {}});
+  g.outputs.push_back(q);
+  ASSERT_TRUE(InferShapes(&g).ok());
+  ASSERT_TRUE(OptimizeGraph(&g).ok());
+  ASSERT_TRUE(g.nodes.empty());  // folded into a constant
+  const Tensor& folded = *g.values[g.outputs[0]].constant;
+  const DynamicQuantParams p = ComputeDynamicQuantParams(values.data(), 24);
+  for (int64_t i = 0; i < 24; ++i) EXPECT_EQ(folded.data_as<uint8_t>()[i], QuantizeU8(values[i], p)) << i;
+
+  Graph mm;
+  const ValueId a = mm.AddValue("a", DType::kU8, {2, 3});
+  mm.inputs.push_back(a);
+  Tensor b = *Tensor::Make(DType::kS8, {3, 2});
+  for (int64_t i = 0; i < 6; ++i) b.mutable_data_as<int8_t>()[i] = static_cast<int8_t>(i - 3);
+  const ValueId bid = mm.AddConstant("b", std::move(b));
+  const ValueId y = mm.AddValue("y", DType::kS32, {}, false);
+  mm.nodes.push_back(Node{"mmi", "MatMulInteger", {a, bid}, {y}, {}});
+  mm.outputs.push_back(y);
+  auto exec = Executor::Create(mm, ExecutorOptions{});
+  ASSERT_TRUE(exec.ok()) << exec.status().ToString();
+  Tensor x = *Tensor::Make(DType::kU8, {2, 3});
+  for (int64_t i = 0; i < 6; ++i) x.mutable_data_as<uint8_t>()[i] = static_cast<uint8_t>(10 * i);
+  std::vector<Tensor> out;
+  ASSERT_TRUE((*exec)->Run({x}, &out).ok());
+  // Row 0: (0, 10, 20) . columns (-3, -1, 1) and (-2, 0, 2).
+  EXPECT_EQ(out[0].data_as<int32_t>()[0], 0 * -3 + 10 * -1 + 20 * 1);
+  EXPECT_EQ(out[0].data_as<int32_t>()[1], 0 * -2 + 10 * 0 + 20 * 2);
+  EXPECT_EQ(out[0].data_as<int32_t>()[3], 30 * -2 + 40 * 0 + 50 * 2);
 }
 
 TEST(QuantizeDynamicTest, SkipsWhatItCannotQuantize) {
