@@ -41,20 +41,12 @@ class Inputs {
   // OK when input i is omitted or has dtype `want`.
   Status DTypeIs(size_t i, DType want) const {
     const Value* v = values_[i];
-    if (v != nullptr && v->dtype != want) {
-      return Bad(node_, "input " + std::to_string(i) + " ('" + v->name + "') is " + std::string(DTypeName(v->dtype)) +
-                            ", expected " + std::string(DTypeName(want)));
-    }
-    return Status::OK();
+    return v == nullptr || v->dtype == want ? Status::OK() : WrongDType(i, DTypeName(want));
   }
   // OK when input i is omitted, u8 or s8.
   Status DTypeIs8Bit(size_t i) const {
     const Value* v = values_[i];
-    if (v != nullptr && v->dtype != DType::kU8 && v->dtype != DType::kS8) {
-      return Bad(node_, "input " + std::to_string(i) + " ('" + v->name + "') is " + std::string(DTypeName(v->dtype)) +
-                            ", expected u8 or s8");
-    }
-    return Status::OK();
+    return v == nullptr || v->dtype == DType::kU8 || v->dtype == DType::kS8 ? Status::OK() : WrongDType(i, "u8 or s8");
   }
   Status AllDTypesAre(DType want) const {
     for (size_t i = 0; i < values_.size(); ++i) RETURN_NOT_OK(DTypeIs(i, want));
@@ -62,6 +54,12 @@ class Inputs {
   }
 
  private:
+  Status WrongDType(size_t i, std::string_view expected) const {
+    const Value& v = *values_[i];
+    return Bad(node_, "input " + std::to_string(i) + " ('" + v.name + "') is " + std::string(DTypeName(v.dtype)) +
+                          ", expected " + std::string(expected));
+  }
+
   const Node& node_;
   std::vector<const Value*> values_;
 };
